@@ -1,0 +1,73 @@
+/**
+ * Where the query criteria come from: a RecipeCriteria file (`--criteria`), the AICRConfig file's
+ * `spec.recipe.criteria`, or the criteria flags alone. Explicit flags override file values field by field.
+ */
+import { invalid } from "../core/errors.ts";
+import { anyCriteria, applyCriteria, criteriaFields, querySpecificity, type Criteria, type CriteriaInput } from "../core/recipe/criteria.ts";
+import { RecipeCriteriaFileSchema } from "../core/schema/criteria.ts";
+import { decode } from "../core/schema/decode.ts";
+import { apiVersionV1alpha1 } from "../core/schema/recipe-metadata.ts";
+import type { AICRConfig } from "../core/schema/aicr-config.ts";
+import { parseJson, parseYaml } from "../core/yaml.ts";
+import { readInput } from "./io.ts";
+import { log } from "./logger.ts";
+import type { ParsedArgs } from "./runner.ts";
+
+export type CriteriaMode = "flags" | "criteria-file" | "config";
+
+export interface CriteriaResolution {
+  criteria: Criteria;
+  mode: CriteriaMode;
+}
+
+function flagInput(args: ParsedArgs): CriteriaInput {
+  const input: CriteriaInput = {};
+  for (const f of criteriaFields) {
+    const v = args[f];
+    if (typeof v === "string") input[f] = v;
+  }
+  if (typeof args["nodes"] === "number") input.nodes = args["nodes"];
+  return input;
+}
+
+export async function loadCriteriaFile(source: string): Promise<Criteria> {
+  const input = await readInput(source, "criteria file");
+  if (!/\.(json|ya?ml)$/i.test(source.split(/[?#]/)[0] ?? source)) {
+    log.warn(`criteria file ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
+  }
+  const isYaml = /\.ya?ml$/i.test(source.split(/[?#]/)[0] ?? source);
+  const parsed = isYaml ? parseYaml(input.text, source, () => false) : parseJson(input.text, source);
+  const doc = decode(RecipeCriteriaFileSchema, parsed, source);
+  if (doc.apiVersion !== undefined && doc.apiVersion !== "" && doc.apiVersion !== apiVersionV1alpha1) {
+    throw invalid(`invalid apiVersion "${doc.apiVersion}" in ${source}, expected ${apiVersionV1alpha1}`);
+  }
+  const spec = doc.spec ?? {};
+  try {
+    return applyCriteria(anyCriteria(), { ...spec, nodes: spec.nodes }, { rejectNegativeNodes: true });
+  } catch (err) {
+    throw invalid(`invalid criteria in ${source}`, err);
+  }
+}
+
+export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | undefined): Promise<CriteriaResolution> {
+  const flags = flagInput(args);
+  const criteriaPath = typeof args["criteria"] === "string" ? args["criteria"] : undefined;
+  if (criteriaPath) {
+    return { criteria: applyCriteria(await loadCriteriaFile(criteriaPath), flags), mode: "criteria-file" };
+  }
+  const fromConfig = config?.spec.recipe?.criteria;
+  if (fromConfig) {
+    const base = applyCriteria(anyCriteria(), { ...fromConfig }, { rejectNegativeNodes: true });
+    for (const f of criteriaFields) {
+      if (flags[f] !== undefined && fromConfig[f] !== undefined) log.info(`--${f} overrides the config file's spec.recipe.criteria.${f}`);
+    }
+    return { criteria: applyCriteria(base, flags), mode: "config" };
+  }
+  const criteria = applyCriteria(anyCriteria(), flags);
+  if (querySpecificity(criteria) === 0) {
+    throw invalid(
+      "no criteria provided: give at least one of --service, --accelerator, --intent, --os, --platform, --nodes (or --criteria / --config)",
+    );
+  }
+  return { criteria, mode: "flags" };
+}

@@ -1,0 +1,84 @@
+/**
+ * Reading inputs (local files and http(s) URLs, each with a size cap and a timeout) and writing outputs
+ * atomically (temp file in the same directory, then rename), so no partial file is ever left behind.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { dirname, basename, join } from "node:path";
+import { AicrError, ErrorCode, invalid, notFound } from "../core/errors.ts";
+
+/** Default time allowed for fetching an input over HTTP. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+/** Largest input document accepted (files and downloads). */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export const isUrl = (s: string) => /^https?:\/\//i.test(s);
+export const isStdout = (s: string | undefined) => s === undefined || s.trim() === "" || s.trim() === "-";
+
+export interface Input {
+  /** What the user passed (path or URL). */
+  source: string;
+  text: string;
+}
+
+export async function readInput(source: string, what: string, timeoutMs = DEFAULT_FETCH_TIMEOUT_MS): Promise<Input> {
+  if (isUrl(source)) {
+    let res: Response;
+    try {
+      res = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+      throw new AicrError(timedOut ? ErrorCode.Timeout : ErrorCode.ServiceUnavailable, `cannot fetch ${what} ${source}${timedOut ? ` (no answer within ${timeoutMs / 1000}s)` : ""}`, { cause: err });
+    }
+    if (!res.ok) throw new AicrError(ErrorCode.ServiceUnavailable, `cannot fetch ${what} ${source}: HTTP ${res.status}`);
+    const text = await res.text();
+    if (text.length > MAX_INPUT_BYTES) throw invalid(`${what} ${source} is larger than ${MAX_INPUT_BYTES} bytes`);
+    return { source, text };
+  }
+  let size: number;
+  try {
+    const st = statSync(source);
+    if (st.isDirectory()) throw invalid(`${what} ${source} is a directory, expected a file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof AicrError) throw err;
+    throw notFound(`${what} not found: ${source}`);
+  }
+  if (size > MAX_INPUT_BYTES) throw invalid(`${what} ${source} is larger than ${MAX_INPUT_BYTES} bytes`);
+  try {
+    return { source, text: await Bun.file(source).text() };
+  } catch (err) {
+    throw invalid(`cannot read ${what} ${source}: ${(err as Error).message}`);
+  }
+}
+
+/** Write `text` to `path` atomically. */
+export function writeFileAtomic(path: string, text: string): void {
+  try {
+    if (statSync(path).isDirectory()) throw invalid(`output path ${path} is a directory`);
+  } catch (err) {
+    if (err instanceof AicrError) throw err;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.aicr-tmp-${process.pid}`);
+  try {
+    const fd = openSync(tmp, "w", 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw invalid(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (check that the directory exists and is writable)`);
+  }
+}
+
+/** Write to stdout, or atomically to a file. */
+export async function writeOutput(dest: string | undefined, text: string): Promise<void> {
+  if (isStdout(dest)) {
+    await new Promise<void>((res, rej) => process.stdout.write(text, (e) => (e ? rej(e) : res())));
+    return;
+  }
+  writeFileAtomic((dest as string).trim(), text);
+}

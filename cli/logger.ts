@@ -1,0 +1,61 @@
+/**
+ * Logging to stderr through consola, in one of three modes: CLI (message text only, errors in red on a
+ * terminal), text (`--debug`: key=value with time and level) and JSON (`--log-json`).
+ */
+import { createConsola, LogLevels, type ConsolaInstance, type LogObject } from "consola";
+
+export type LogMode = "cli" | "text" | "json";
+
+const levelName = (o: LogObject): string => {
+  if (o.level <= 0) return "ERROR";
+  if (o.level === 1) return "WARN";
+  if (o.level >= 4) return "DEBUG";
+  return "INFO";
+};
+
+function messageOf(o: LogObject): { msg: string; fields: Record<string, unknown> } {
+  const fields: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const a of o.args) {
+    if (a !== null && typeof a === "object" && !(a instanceof Error)) Object.assign(fields, a);
+    else parts.push(a instanceof Error ? a.message : String(a));
+  }
+  return { msg: parts.join(" "), fields };
+}
+
+const quote = (v: unknown) => {
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  return /[\s"=]/.test(s) ? JSON.stringify(s) : s;
+};
+
+export function createLogger(mode: LogMode, write: (line: string) => void = (l) => process.stderr.write(l)): ConsolaInstance {
+  const color = mode === "cli" && process.stderr.isTTY === true && !process.env["NO_COLOR"];
+  return createConsola({
+    level: mode === "cli" ? LogLevels.info : LogLevels.debug,
+    reporters: [
+      {
+        log(o) {
+          const { msg, fields } = messageOf(o);
+          const level = levelName(o);
+          if (mode === "json") {
+            write(`${JSON.stringify({ time: o.date.toISOString(), level, module: "aicr", msg, ...fields })}\n`);
+          } else if (mode === "text") {
+            const extra = Object.entries(fields).map(([k, v]) => ` ${k}=${quote(v)}`).join("");
+            write(`time=${o.date.toISOString()} level=${level} module=aicr msg=${quote(msg)}${extra}\n`);
+          } else {
+            const extra = Object.entries(fields).map(([k, v]) => ` ${k}=${quote(v)}`).join("");
+            const text = `${level === "WARN" ? "warning: " : level === "ERROR" ? "error: " : ""}${msg}${extra}`;
+            write(`${color && level === "ERROR" ? `\u001B[31m${text}\u001B[39m` : text}\n`);
+          }
+        },
+      },
+    ],
+  });
+}
+
+/** The process-wide logger; replaced by main.ts once the global flags are known. */
+export let log: ConsolaInstance = createLogger("cli");
+
+export function setLogger(l: ConsolaInstance): void {
+  log = l;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bun
+/**
+ * `aicr` command-line entry: global flags, lazily loaded subcommands, and the single place where a
+ * failure becomes one error line and an exit status (a stack trace only with --debug).
+ */
+import { AicrError, errorDetails, exitCodeFor, renderError } from "../core/errors.ts";
+import { VERSION } from "../core/version.ts";
+import { globalArgs } from "./args.ts";
+import { createLogger, log, setLogger, type LogMode } from "./logger.ts";
+import { argsOf, parseArgv, resolveCommand, UsageError, usageOf, type Command } from "./runner.ts";
+
+export const root: Command = {
+  meta: {
+    name: "aicr",
+    version: VERSION,
+    description: "AI Cluster Runtime: version-locked recipes for GPU Kubernetes clusters",
+  },
+  args: globalArgs,
+  subCommands: {
+    recipe: () => import("./commands/recipe.ts").then((m) => m.default),
+    query: () => import("./commands/query.ts").then((m) => m.default),
+  },
+};
+
+const envTrue = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes("--debug") || envTrue(process.env["AICR_DEBUG"]);
+  const json = argv.includes("--log-json") || envTrue(process.env["AICR_LOG_JSON"]);
+  const mode: LogMode = json ? "json" : debug ? "text" : "cli";
+  setLogger(createLogger(mode));
+
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`aicr version ${VERSION}\n`);
+    return 0;
+  }
+  let usagePath = "aicr";
+  try {
+    const resolved = await resolveCommand(root, argv, "aicr");
+    usagePath = resolved.path;
+    if (resolved.argv.includes("--help") || resolved.argv.includes("-h") || (!resolved.cmd.run && resolved.argv.length === 0)) {
+      process.stdout.write(`${await usageOf(resolved)}\n`);
+      return 0;
+    }
+    const defs = { ...globalArgs, ...(await argsOf(resolved.cmd)) };
+    const { args, given } = parseArgv(resolved.argv, defs, resolved.path);
+    if (args._.length > 0) throw new UsageError(`unexpected argument "${args._[0]}"`, resolved.path);
+    if (!resolved.cmd.run) throw new UsageError("a command is required", resolved.path);
+    await resolved.cmd.run({ args, rawArgs: resolved.argv, given });
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log.error(`${err.message} (run "${err.commandPath} --help" for usage)`);
+      return 1;
+    }
+    log.error(renderError(err));
+    for (const d of errorDetails(err)) log.error(`  ${d}`);
+    if (debug && err instanceof Error && !(err instanceof AicrError)) log.debug(err.stack ?? "");
+    if (debug && err instanceof AicrError) log.debug(err.stack ?? "");
+    void usagePath;
+    return exitCodeFor(err);
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+}

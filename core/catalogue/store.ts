@@ -1,0 +1,112 @@
+/**
+ * The metadata store: base recipe, overlays, mixins, registry and component files of one catalogue,
+ * built from decoded entries. With external data (`--data`), external entries are walked first and
+ * replace embedded files at the same path; the registry merges per component.
+ */
+import { internal, invalid } from "../errors.ts";
+import type { RecipeMixin } from "../schema/mixin.ts";
+import type { RecipeMetadata } from "../schema/recipe-metadata.ts";
+import type { ValidatorCatalog } from "../schema/validator-catalog.ts";
+import { dependencyProblems } from "../recipe/dependencies.ts";
+import { decodeValues, type CatalogueEntry, type Origin } from "./entry.ts";
+import { mergeRegistries, registryFrom, type Registry } from "./registry.ts";
+
+export interface StoredRecipe {
+  name: string;
+  path: string;
+  origin: Origin;
+  doc: RecipeMetadata;
+}
+
+export interface StoredMixin {
+  name: string;
+  path: string;
+  origin: Origin;
+  doc: RecipeMixin;
+}
+
+export interface ComponentFile {
+  path: string;
+  origin: Origin;
+  text: string;
+  values?: unknown;
+}
+
+export interface Store {
+  base: StoredRecipe;
+  /** Overlays by metadata.name, in walk order. */
+  overlays: Map<string, StoredRecipe>;
+  mixins: Map<string, StoredMixin>;
+  registry: Registry;
+  /** Files under components/ (values files and manifests) by relative path. */
+  files: Map<string, ComponentFile>;
+  validators?: ValidatorCatalog;
+  /** True when external data took part. */
+  layered: boolean;
+}
+
+/** Walk order: external entries (path order), then embedded entries whose path was not seen. */
+export function walkOrder(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): CatalogueEntry[] {
+  const byPath = (a: CatalogueEntry, b: CatalogueEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const ext = [...external].sort(byPath);
+  const seen = new Set(ext.map((e) => e.path));
+  return [...ext, ...[...embedded].sort(byPath).filter((e) => !seen.has(e.path))];
+}
+
+export function buildStore(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): Store {
+  let base: StoredRecipe | undefined;
+  const overlays = new Map<string, StoredRecipe>();
+  const mixins = new Map<string, StoredMixin>();
+  const files = new Map<string, ComponentFile>();
+  let validators: ValidatorCatalog | undefined;
+  const problems: string[] = [];
+
+  for (const e of walkOrder(embedded, external)) {
+    switch (e.kind) {
+      case "recipe": {
+        const stored = { name: e.doc.metadata?.name ?? "", path: e.path, origin: e.origin, doc: e.doc };
+        if (e.isBase) base = { ...stored, name: "base" };
+        else overlays.set(stored.name, stored);
+        break;
+      }
+      case "mixin": {
+        const name = e.doc.metadata.name;
+        const prior = mixins.get(name);
+        if (prior) problems.push(`duplicate mixin name "${name}" in ${prior.path} and ${e.path}`);
+        else mixins.set(name, { name, path: e.path, origin: e.origin, doc: e.doc });
+        break;
+      }
+      case "component-file":
+        files.set(e.path, { path: e.path, origin: e.origin, text: e.text, values: e.values });
+        break;
+      case "validators":
+        // The validator catalogue always comes from the embedded data.
+        if (e.origin === "embedded") validators = e.doc;
+        break;
+      case "registry":
+      case "ignored":
+        break;
+    }
+  }
+  if (problems.length > 0) throw invalid(problems[0] ?? "invalid catalogue", undefined, problems);
+  if (!base) throw internal("base.yaml not found (expected overlays/base.yaml in the catalogue)");
+  const baseProblems = dependencyProblems(base.doc.spec?.componentRefs ?? []);
+  if (baseProblems.length > 0) {
+    throw invalid(`base recipe validation failed: ${baseProblems[0]}`, undefined, baseProblems.length > 1 ? baseProblems : []);
+  }
+
+  const embReg = embedded.find((e) => e.kind === "registry");
+  const extReg = external.find((e) => e.kind === "registry");
+  let registry = registryFrom(embReg?.kind === "registry" ? embReg.doc : undefined, "embedded");
+  if (extReg?.kind === "registry") registry = mergeRegistries(registry, registryFrom(extReg.doc, "external"));
+
+  return { base, overlays, mixins, registry, files, validators, layered: external.length > 0 };
+}
+
+/** Parsed values of a component file (cached on the entry). Missing file: undefined. */
+export function readValuesFile(store: Store, path: string): Record<string, unknown> | undefined {
+  const f = store.files.get(path);
+  if (!f) return undefined;
+  if (f.values === undefined) f.values = decodeValues(f.text, path);
+  return f.values as Record<string, unknown>;
+}

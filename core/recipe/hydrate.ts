@@ -1,0 +1,72 @@
+/**
+ * Helm values of a resolved component: the component's `values.yaml`, a variant `valuesFile` merged
+ * on top (never stacked on another variant), then the merged `overrides`. Maps merge key by key;
+ * lists, scalars and null replace. Optionally records which source set each leaf.
+ */
+import { internal } from "../errors.ts";
+import { readValuesFile, type Store } from "../catalogue/store.ts";
+import type { ComponentRef } from "../schema/component-ref.ts";
+import { describeLayer, type Provenance } from "./provenance.ts";
+
+type Values = Record<string, unknown>;
+
+export const isMap = (v: unknown): v is Values => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Deep merge `src` into `dst` in place; `onSet` hears the dot path of every value written. */
+export function deepMerge(dst: Values, src: Values, onSet?: (path: string[]) => void, prefix: string[] = []): Values {
+  for (const [k, s] of Object.entries(src)) {
+    const d = dst[k];
+    if (isMap(d) && isMap(s)) {
+      deepMerge(d, s, onSet, [...prefix, k]);
+    } else {
+      dst[k] = structuredClone(s);
+      if (onSet) markLeaves(s, [...prefix, k], onSet);
+    }
+  }
+  return dst;
+}
+
+function markLeaves(v: unknown, path: string[], onSet: (path: string[]) => void): void {
+  if (isMap(v) && Object.keys(v).length > 0) for (const [k, c] of Object.entries(v)) markLeaves(c, [...path, k], onSet);
+  else onSet(path);
+}
+
+export interface ValueSources {
+  /** dot path of each leaf -> description of the layer that set it last. */
+  leaves: Map<string, string>;
+}
+
+function readFile(store: Store, path: string, component: string): Values | undefined {
+  try {
+    return readValuesFile(store, path);
+  } catch (err) {
+    throw internal(`failed to hydrate values for component "${component}": cannot read ${path}`, err);
+  }
+}
+
+/** The hydrated Helm values of one component; `sources` (when given) is filled with per-leaf origins. */
+export function valuesFor(store: Store, ref: ComponentRef, provenance?: Provenance, sources?: ValueSources): Values {
+  const result: Values = {};
+  const overrides = ref.overrides ?? {};
+  const valuesFile = ref.valuesFile ?? "";
+  if (valuesFile === "" && Object.keys(overrides).length === 0) return result;
+  const record = (label: string) => (sources ? (path: string[]) => sources.leaves.set(path.join("."), label) : undefined);
+  const fileLabel = (path: string) => `${path}${store.files.get(path)?.origin === "external" ? " [--data]" : ""}`;
+
+  if (valuesFile !== "") {
+    const baseFile = `components/${ref.name}/values.yaml`;
+    if (valuesFile !== baseFile) {
+      const base = readFile(store, baseFile, ref.name);
+      if (base) deepMerge(result, base, record(fileLabel(baseFile)));
+    }
+    const file = readFile(store, valuesFile, ref.name);
+    if (!file) throw internal(`failed to hydrate values for component "${ref.name}": values file ${valuesFile} not found`);
+    deepMerge(result, file, record(fileLabel(valuesFile)));
+  }
+  for (const [k, v] of Object.entries(overrides)) {
+    const layer = provenance?.overrideKeys.get(ref.name)?.get(k);
+    const label = `overrides from ${layer ? describeLayer(layer) : "recipe"}`;
+    deepMerge(result, { [k]: v }, record(label));
+  }
+  return result;
+}

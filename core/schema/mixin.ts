@@ -1,0 +1,19 @@
+/** `kind: RecipeMixin`: a reusable fragment (constraints and component references) that overlays pull in by name. */
+import * as v from "valibot";
+import { ComponentRefSchema } from "./component-ref.ts";
+import { ConstraintSchema } from "./constraint.ts";
+import { opt } from "./fields.ts";
+
+export const RecipeMixinKind = "RecipeMixin";
+
+export const RecipeMixinSchema = v.strictObject({
+  kind: v.literal(RecipeMixinKind, `kind must be ${RecipeMixinKind}`),
+  apiVersion: opt(v.string()),
+  metadata: v.strictObject({ name: v.pipe(v.string(), v.minLength(1, "metadata.name is required")) }),
+  spec: v.strictObject({
+    constraints: opt(v.array(ConstraintSchema)),
+    componentRefs: opt(v.array(ComponentRefSchema)),
+  }),
+});
+
+export type RecipeMixin = v.InferOutput<typeof RecipeMixinSchema>;

@@ -1,0 +1,51 @@
+/** `kind: RecipeResult`: the resolved, version-locked recipe that every later stage consumes. */
+import * as v from "valibot";
+import { ComponentRefSchema } from "./component-ref.ts";
+import { ConstraintSchema } from "./constraint.ts";
+import { int, opt, stringList } from "./fields.ts";
+import { ValidationSchema } from "./validation.ts";
+import type { YamlPath } from "../yaml.ts";
+
+export const RecipeResultKind = "RecipeResult";
+
+export const ConstraintWarningSchema = v.object({
+  overlay: v.string(),
+  constraint: v.string(),
+  expected: v.string(),
+  actual: opt(v.string()),
+  reason: v.string(),
+});
+
+/** The query criteria as recorded in a result: canonical values, `any` for unset fields. */
+export const ResultCriteriaSchema = v.object({
+  service: opt(v.string()),
+  accelerator: opt(v.string()),
+  intent: opt(v.string()),
+  os: opt(v.string()),
+  platform: opt(v.string()),
+  nodes: opt(int),
+});
+
+export const RecipeResultSchema = v.object({
+  kind: v.literal(RecipeResultKind, `kind must be ${RecipeResultKind}`),
+  apiVersion: opt(v.string()),
+  metadata: opt(
+    v.object({
+      version: opt(v.string()),
+      appliedOverlays: opt(stringList),
+      excludedOverlays: opt(stringList),
+      constraintWarnings: opt(v.array(ConstraintWarningSchema)),
+    }),
+  ),
+  criteria: opt(ResultCriteriaSchema),
+  constraints: opt(v.array(ConstraintSchema)),
+  componentRefs: v.array(ComponentRefSchema),
+  deploymentOrder: stringList,
+  validation: opt(ValidationSchema),
+});
+
+export type ConstraintWarning = v.InferOutput<typeof ConstraintWarningSchema>;
+export type RecipeResultDocument = v.InferOutput<typeof RecipeResultSchema>;
+
+export const recipeResultFreeForm = (path: YamlPath): boolean =>
+  path.length >= 4 && path[0] === "componentRefs" && path[2] === "overrides";

@@ -1,0 +1,34 @@
+/** `kind: Snapshot`: measurements of one node (the parts the recipe engine and validation read). */
+import * as v from "valibot";
+import { opt } from "./fields.ts";
+import type { YamlPath } from "../yaml.ts";
+
+export const measurementTypes = ["K8s", "GPU", "OS", "SystemD", "NodeTopology"] as const;
+export type MeasurementType = (typeof measurementTypes)[number];
+
+export const SnapshotKind = "Snapshot";
+
+export const SubtypeSchema = v.object({
+  subtype: opt(v.string()),
+  data: opt(v.record(v.string(), v.unknown())),
+  context: opt(v.record(v.string(), v.string())),
+});
+
+export const MeasurementSchema = v.object({
+  type: v.string(),
+  subtypes: opt(v.array(SubtypeSchema)),
+});
+
+export const SnapshotSchema = v.object({
+  kind: v.literal(SnapshotKind, `kind must be ${SnapshotKind}`),
+  apiVersion: opt(v.string()),
+  metadata: opt(v.record(v.string(), v.unknown())),
+  measurements: opt(v.array(v.nullable(MeasurementSchema))),
+});
+
+export type Subtype = v.InferOutput<typeof SubtypeSchema>;
+export type Measurement = v.InferOutput<typeof MeasurementSchema>;
+export type Snapshot = v.InferOutput<typeof SnapshotSchema>;
+
+/** Readings keep their YAML types (an int stays an int). */
+export const snapshotFreeForm = (path: YamlPath): boolean => path.includes("data") || path[0] === "metadata";

@@ -1,0 +1,31 @@
+/** The `validation` block of a recipe: per-phase checks and phase-level constraints. */
+import * as v from "valibot";
+import { ConstraintSchema } from "./constraint.ts";
+import { int, opt, stringList } from "./fields.ts";
+
+export const phaseNames = ["readiness", "deployment", "performance", "conformance"] as const;
+export type PhaseName = (typeof phaseNames)[number];
+
+export const ValidationPhaseSchema = v.object({
+  timeout: opt(v.string()),
+  constraints: opt(v.array(ConstraintSchema)),
+  checks: opt(stringList),
+  nodeSelection: opt(
+    v.object({
+      selector: opt(v.record(v.string(), v.string())),
+      maxNodes: opt(int),
+      excludeNodes: opt(stringList),
+    }),
+  ),
+  infrastructure: opt(v.string()),
+});
+
+export const ValidationSchema = v.object({
+  readiness: opt(ValidationPhaseSchema),
+  deployment: opt(ValidationPhaseSchema),
+  performance: opt(ValidationPhaseSchema),
+  conformance: opt(ValidationPhaseSchema),
+});
+
+export type ValidationPhase = v.InferOutput<typeof ValidationPhaseSchema>;
+export type Validation = v.InferOutput<typeof ValidationSchema>;

@@ -1,0 +1,32 @@
+/**
+ * Build-time loader of the embedded catalogue. Imported with `{ type: "macro" }`, so Bun runs it while
+ * bundling: the decoded catalogue is inlined into the program as data and no YAML is parsed at run time.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { decodeEntries, type CatalogueEntry } from "../core/catalogue/entry.ts";
+
+/** The files of a catalogue that are embedded: YAML under the catalogue layout, nothing else. */
+export const embeddedPattern =
+  /^(?:overlays\/[^/]+\.yaml|mixins\/[^/]+\.yaml|registry\.yaml|validators\/catalog\.yaml|components\/[^/]+\/[^/]+\.yaml|components\/[^/]+\/manifests\/[^/]+\.yaml|checks\/[^/]+\/[^/]+\.yaml)$/;
+
+export function catalogueFiles(root: string): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else {
+        const rel = relative(root, full).split(sep).join("/");
+        if (embeddedPattern.test(rel)) out.push({ path: rel, text: readFileSync(full, "utf8") });
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Macro entry point: every embedded file, decoded. */
+export function embeddedCatalogue(): CatalogueEntry[] {
+  return decodeEntries(catalogueFiles(import.meta.dir), "embedded", { parseValues: true });
+}
