@@ -6,7 +6,6 @@ import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { AicrError, internal, invalid, notFound } from "../core/errors.ts";
 import { embeddedEntries, embeddedStore } from "../core/catalogue/embedded.ts";
-import { decodeEntries } from "../core/catalogue/entry.ts";
 import { buildStore, type Store } from "../core/catalogue/store.ts";
 
 /** Largest file accepted in an external data directory. */
@@ -49,12 +48,14 @@ export function readDataDir(dir: string): { path: string; text: string }[] {
 }
 
 /** Embedded store, or embedded + external data. Failures are INTERNAL "failed to initialize data provider". */
-export function loadStore(dataDir: string | undefined): Store {
+export async function loadStore(dataDir: string | undefined): Promise<Store> {
   if (dataDir === undefined || dataDir === "") {
     return embeddedStore();
   }
   try {
     const files = readDataDir(dataDir);
+    // Schema decoding is loaded only when external data is used.
+    const { decodeEntries } = await import("../core/catalogue/entry.ts");
     const external = decodeEntries(files, "external");
     return buildStore(embeddedEntries(), external);
   } catch (err) {

@@ -4,12 +4,7 @@
  */
 import { invalid } from "../core/errors.ts";
 import { anyCriteria, applyCriteria, criteriaFields, querySpecificity, type Criteria, type CriteriaInput } from "../core/recipe/criteria.ts";
-import { RecipeCriteriaFileSchema } from "../core/schema/criteria.ts";
-import { decode } from "../core/schema/decode.ts";
-import { apiVersionV1alpha1 } from "../core/schema/recipe-metadata.ts";
 import type { AICRConfig } from "../core/schema/aicr-config.ts";
-import { parseJson, parseYaml } from "../core/yaml.ts";
-import { readInput } from "./io.ts";
 import { log } from "./logger.ts";
 import type { ParsedArgs } from "./runner.ts";
 
@@ -30,29 +25,11 @@ function flagInput(args: ParsedArgs): CriteriaInput {
   return input;
 }
 
-export async function loadCriteriaFile(source: string): Promise<Criteria> {
-  const input = await readInput(source, "criteria file");
-  if (!/\.(json|ya?ml)$/i.test(source.split(/[?#]/)[0] ?? source)) {
-    log.warn(`criteria file ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
-  }
-  const isYaml = /\.ya?ml$/i.test(source.split(/[?#]/)[0] ?? source);
-  const parsed = isYaml ? parseYaml(input.text, source, () => false) : parseJson(input.text, source);
-  const doc = decode(RecipeCriteriaFileSchema, parsed, source);
-  if (doc.apiVersion !== undefined && doc.apiVersion !== "" && doc.apiVersion !== apiVersionV1alpha1) {
-    throw invalid(`invalid apiVersion "${doc.apiVersion}" in ${source}, expected ${apiVersionV1alpha1}`);
-  }
-  const spec = doc.spec ?? {};
-  try {
-    return applyCriteria(anyCriteria(), { ...spec, nodes: spec.nodes }, { rejectNegativeNodes: true });
-  } catch (err) {
-    throw invalid(`invalid criteria in ${source}`, err);
-  }
-}
-
 export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | undefined): Promise<CriteriaResolution> {
   const flags = flagInput(args);
   const criteriaPath = typeof args["criteria"] === "string" ? args["criteria"] : undefined;
   if (criteriaPath) {
+    const { loadCriteriaFile } = await import("./criteria-file.ts");
     return { criteria: applyCriteria(await loadCriteriaFile(criteriaPath), flags), mode: "criteria-file" };
   }
   const fromConfig = config?.spec.recipe?.criteria;

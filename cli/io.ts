@@ -5,6 +5,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { AicrError, ErrorCode, invalid, notFound } from "../core/errors.ts";
+import { writeStdout } from "./stdio.ts";
 
 /** Default time allowed for fetching an input over HTTP. */
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
@@ -77,7 +78,7 @@ export function writeFileAtomic(path: string, text: string): void {
 /** Write to stdout, or atomically to a file. */
 export async function writeOutput(dest: string | undefined, text: string): Promise<void> {
   if (isStdout(dest)) {
-    await new Promise<void>((res, rej) => process.stdout.write(text, (e) => (e ? rej(e) : res())));
+    await writeStdout(text);
     return;
   }
   writeFileAtomic((dest as string).trim(), text);

@@ -2,7 +2,8 @@
  * Logging to stderr through consola, in one of three modes: CLI (message text only, errors in red on a
  * terminal), text (`--debug`: key=value with time and level) and JSON (`--log-json`).
  */
-import { createConsola, LogLevels, type ConsolaInstance, type LogObject } from "consola";
+import { createConsola, LogLevels, type ConsolaInstance, type LogObject } from "consola/core";
+import { stderrIsTTY, writeStderr } from "./stdio.ts";
 
 export type LogMode = "cli" | "text" | "json";
 
@@ -28,8 +29,9 @@ const quote = (v: unknown) => {
   return /[\s"=]/.test(s) ? JSON.stringify(s) : s;
 };
 
-export function createLogger(mode: LogMode, write: (line: string) => void = (l) => process.stderr.write(l)): ConsolaInstance {
-  const color = mode === "cli" && process.stderr.isTTY === true && !process.env["NO_COLOR"];
+export function createLogger(mode: LogMode, write: (line: string) => void = writeStderr): ConsolaInstance {
+  let color: boolean | undefined;
+  const useColor = () => (color ??= mode === "cli" && !process.env["NO_COLOR"] && stderrIsTTY());
   return createConsola({
     level: mode === "cli" ? LogLevels.info : LogLevels.debug,
     reporters: [
@@ -45,7 +47,7 @@ export function createLogger(mode: LogMode, write: (line: string) => void = (l) 
           } else {
             const extra = Object.entries(fields).map(([k, v]) => ` ${k}=${quote(v)}`).join("");
             const text = `${level === "WARN" ? "warning: " : level === "ERROR" ? "error: " : ""}${msg}${extra}`;
-            write(`${color && level === "ERROR" ? `\u001B[31m${text}\u001B[39m` : text}\n`);
+            write(`${level === "ERROR" && useColor() ? `\u001B[31m${text}\u001B[39m` : text}\n`);
           }
         },
       },

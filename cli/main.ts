@@ -7,6 +7,7 @@ import { AicrError, errorDetails, exitCodeFor, renderError } from "../core/error
 import { VERSION } from "../core/version.ts";
 import { globalArgs } from "./args.ts";
 import { createLogger, log, setLogger, type LogMode } from "./logger.ts";
+import { flushStderr, writeStdout } from "./stdio.ts";
 import { argsOf, parseArgv, resolveCommand, UsageError, usageOf, type Command } from "./runner.ts";
 
 export const root: Command = {
@@ -31,15 +32,13 @@ export async function main(argv: string[]): Promise<number> {
   setLogger(createLogger(mode));
 
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
-    process.stdout.write(`aicr version ${VERSION}\n`);
+    await writeStdout(`aicr version ${VERSION}\n`);
     return 0;
   }
-  let usagePath = "aicr";
   try {
     const resolved = await resolveCommand(root, argv, "aicr");
-    usagePath = resolved.path;
     if (resolved.argv.includes("--help") || resolved.argv.includes("-h") || (!resolved.cmd.run && resolved.argv.length === 0)) {
-      process.stdout.write(`${await usageOf(resolved)}\n`);
+      await writeStdout(`${await usageOf(resolved)}\n`);
       return 0;
     }
     const defs = { ...globalArgs, ...(await argsOf(resolved.cmd)) };
@@ -57,12 +56,14 @@ export async function main(argv: string[]): Promise<number> {
     for (const d of errorDetails(err)) log.error(`  ${d}`);
     if (debug && err instanceof Error && !(err instanceof AicrError)) log.debug(err.stack ?? "");
     if (debug && err instanceof AicrError) log.debug(err.stack ?? "");
-    void usagePath;
     return exitCodeFor(err);
   }
 }
 
 if (import.meta.main) {
-  const code = await main(process.argv.slice(2));
-  process.exitCode = code;
+  void main(Bun.argv.slice(2))
+    .then(async (code) => {
+      await flushStderr();
+      process.exitCode = code;
+    });
 }

@@ -2,14 +2,13 @@
  * What `recipe` and `query` share: the optional config file, the catalogue (`--data`), the criteria,
  * and resolution. Explicit flags win over the config file.
  */
-import { AicrError, ErrorCode, wrap } from "../core/errors.ts";
+import { AicrError, ErrorCode } from "../core/errors.ts";
 import type { Store } from "../core/catalogue/store.ts";
 import type { Criteria } from "../core/recipe/criteria.ts";
 import { resolveRecipe, type Resolution } from "../core/recipe/resolve.ts";
 import type { AICRConfig } from "../core/schema/aicr-config.ts";
 import { VERSION } from "../core/version.ts";
 import { loadStore } from "./catalogue.ts";
-import { loadConfig } from "./config.ts";
 import { resolveCriteria, type CriteriaMode } from "./criteria-input.ts";
 import { log } from "./logger.ts";
 import type { RunContext } from "./runner.ts";
@@ -34,11 +33,20 @@ export function pickSetting<T>(ctx: RunContext, flag: string, fromConfig: T | un
  */
 export async function loadRecipeInputs(ctx: RunContext): Promise<RecipeInputs> {
   const configPath = ctx.args["config"] as string | undefined;
-  const config = configPath ? await wrap(ErrorCode.Internal, "failed to load config", () => loadConfig(configPath)) : undefined;
+  const config = configPath ? await loadConfigWrapped(configPath) : undefined;
   const data = pickSetting<string>(ctx, "data", config?.spec.recipe?.data);
-  const store = loadStore(data);
+  const store = await loadStore(data);
   const { criteria, mode } = await resolveCriteria(ctx.args, config);
   return { config, store, criteria, mode };
+}
+
+async function loadConfigWrapped(path: string): Promise<AICRConfig> {
+  const { loadConfig } = await import("./config.ts");
+  try {
+    return await loadConfig(path);
+  } catch (err) {
+    throw new AicrError(ErrorCode.Internal, "failed to load config", { cause: err });
+  }
 }
 
 export function resolveWith(inputs: RecipeInputs): Resolution {

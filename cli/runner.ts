@@ -3,7 +3,7 @@
  * values, bad integers and repeated single-value flags are rejected before any work starts. Help
  * text comes from citty's usage renderer.
  */
-import { renderUsage, type ArgDef as CittyArgDef, type CommandDef, type Resolvable } from "citty";
+import type { ArgDef as CittyArgDef, CommandDef, Resolvable } from "citty";
 import { invalid } from "../core/errors.ts";
 
 /** A citty argument with the extras this runner enforces. */
@@ -168,6 +168,7 @@ export async function usageOf(resolved: Resolved): Promise<string> {
   const parent = resolved.parents.at(-1);
   const args = resolved.cmd.args ? await resolve(resolved.cmd.args) : {};
   const visible = Object.fromEntries(Object.entries(args).filter(([, d]) => !d.hidden));
+  const { renderUsage } = await import("citty");
   const text = await renderUsage({ ...(resolved.cmd as CommandDef<any>), args: visible }, parent as CommandDef<any> | undefined);
   return text.replace(/\u001B\[[0-9;]*m/g, "");
 }

@@ -3,8 +3,22 @@
  * column in every error, raw text kept for typed string fields) and how they are written
  * (deterministic key order, Go-compatible quoting and JSON escaping).
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
 import { invalid } from "./errors.ts";
+
+/** The `yaml` package, loaded on first use so that commands which parse no YAML do not pay for it. */
+let yamlLib: typeof import("yaml") | undefined;
+function lib(): typeof import("yaml") {
+  // `require` is what the bundler follows; build-time macros only have `import.meta.require`.
+  if (!yamlLib) {
+    try {
+      yamlLib = require("yaml") as typeof import("yaml");
+    } catch {
+      yamlLib = import.meta.require("yaml") as typeof import("yaml");
+    }
+  }
+  return yamlLib;
+}
 
 export type YamlPath = readonly (string | number)[];
 
@@ -22,6 +36,7 @@ export interface ParsedYaml {
 const allFree: FreeFormPredicate = () => true;
 
 function positionOf(doc: Document, lc: LineCounter, path: YamlPath) {
+  const { isMap, isScalar, isSeq } = lib();
   let node: unknown = doc.contents;
   let last: unknown = node;
   for (const key of path) {
@@ -64,6 +79,7 @@ function keepRawText(typed: unknown, raw: unknown, free: FreeFormPredicate, path
  * each as `file:line:col: message`, in one INVALID_REQUEST error.
  */
 export function parseYaml(text: string, file: string, freeForm: FreeFormPredicate = allFree): ParsedYaml {
+  const { LineCounter, parseDocument } = lib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, merge: true, prettyErrors: true, version: "1.2" });
   if (doc.errors.length > 0) {
@@ -171,35 +187,160 @@ export function sortKeysDeep(value: unknown, order: KeyOrder): unknown {
   return walk(value);
 }
 
-/** Strings a YAML 1.1 reader (Go, Python) would take for a non-string: always quoted on output. */
-const yaml11Ambiguous =
-  /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?0x[0-9a-fA-F_]+|[-+]?0o[0-7]+|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-7_]+|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\d{4}-\d\d?-\d\d?.*)$/;
+/** Plain text a YAML reader (yaml.v3 or a YAML 1.1 reader) would take for something other than a string. */
+const nonString =
+  /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?0x[0-9a-fA-F_]+|[-+]?0o[0-7_]+|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?)$/;
+
+// eslint-disable-next-line no-control-regex
+const needsEscape = /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\t]/;
+
+function doubleQuoted(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\r") out += "\\r";
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, "0")}`;
+    else if (c === 0x85 || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+function plainIllegal(s: string): boolean {
+  if (s !== s.trim()) return true;
+  if (s.startsWith("---") || s.startsWith("...")) return true;
+  if ("#,[]{}&*!|>'\"%@`".includes(s[0] as string)) return true;
+  if ("-?:".includes(s[0] as string) && (s.length === 1 || s[1] === " ")) return true;
+  return s.includes(": ") || s.endsWith(":") || s.includes(" #");
+}
+
+/** Words a YAML reader types as null or boolean. */
+const reservedWords = new Set(
+  "null Null NULL true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF".split(" "),
+);
+const simpleWord = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+
+/** A one-line string scalar, quoted only where a reader would misread it. */
+function stringScalar(s: string): string {
+  if (simpleWord.test(s) && !reservedWords.has(s)) return s;
+  if (needsEscape.test(s)) return doubleQuoted(s);
+  if (nonString.test(s)) return doubleQuoted(s);
+  if (plainIllegal(s)) return `'${s.replace(/'/g, "''")}'`;
+  return s;
+}
+
+/** Go's shortest `%v` text of a float64: exponent form below 1e-4 and from 1e6 (`1e+06`, `1.5e-05`). */
+export function formatFloat(x: number): string {
+  if (Number.isNaN(x)) return ".nan";
+  if (!Number.isFinite(x)) return x > 0 ? ".inf" : "-.inf";
+  if (Number.isInteger(x) && Math.abs(x) < 1e21) return String(x);
+  const [mant, expText] = x.toExponential().split("e") as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 6) return `${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  return String(x);
+}
+
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return formatFloat(v);
+  if (v instanceof Date) return doubleQuoted(v.toISOString());
+  return stringScalar(String(v));
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
+
+function isEmptyCollection(v: unknown): boolean {
+  return (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+}
+
+function literalBlock(s: string, indent: number, step: number): string {
+  const trailing = /\n+$/.exec(s)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+  const indicator = s.startsWith(" ") ? String(step) : "";
+  const body = trailing > 0 ? s.slice(0, s.length - trailing) : s;
+  const pad = " ".repeat(indent);
+  const lines = body.split("\n").map((l) => (l === "" ? "" : pad + l));
+  for (let i = 1; i < trailing; i++) lines.push("");
+  return `|${indicator}${chomp}\n${lines.join("\n")}\n`;
+}
+
+/** A multi-line string that can be a literal block (no trailing spaces before breaks, printable). */
+const blockable = (s: string) => s.includes("\n") && !/ \n/.test(s) && !needsEscape.test(s.replace(/\n/g, ""));
 
 export interface YamlWriteOptions {
-  /** Spaces per level: 2 for documents, 4 for `query` values and ConfigMap payloads. */
+  /** Spaces per level: 2 for documents on stdout, 4 for `query` values, ConfigMap payloads and bundles. */
   indent?: number;
 }
 
-/** YAML text of a value whose key order is already final. Ends with a newline; no `---` marker. */
+/**
+ * YAML text of a value whose key order is already final, laid out as Go's yaml.v3 writes it:
+ * sequences indented under their key, strings quoted only when needed, no line folding, newline at the end.
+ */
 export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): string {
-  const doc = new Document(value, { version: "1.2" });
-  visit(doc, {
-    Scalar(key, node) {
-      if (key === "key") return;
-      if (typeof node.value === "string" && yaml11Ambiguous.test(node.value)) {
-        node.type = Scalar.QUOTE_DOUBLE;
+  const n = opts.indent ?? 2;
+  const next = (i: number) => n * Math.floor((i + n) / n);
+  const out: string[] = [];
+
+  // Writes `v` as the value after "key:" or "- " ; `col` is where nested content starts.
+  const valueAfter = (v: unknown, childIndent: number): string => {
+    if (isEmptyCollection(v)) return Array.isArray(v) ? " []\n" : " {}\n";
+    if (typeof v === "string" && blockable(v)) return ` ${literalBlock(v, childIndent, n)}`;
+    if (Array.isArray(v) || isPlainObject(v)) return `\n${block(v, childIndent)}`;
+    return ` ${scalarText(v)}\n`;
+  };
+
+  const keyText = (k: string) => stringScalar(k);
+
+  function mapBody(m: Record<string, unknown>, indent: number, firstInline: boolean): string {
+    let text = "";
+    let first = true;
+    for (const [k, v] of Object.entries(m)) {
+      if (v === undefined) continue;
+      const pad = first && firstInline ? "" : " ".repeat(indent);
+      first = false;
+      if (k.length > 128) {
+        text += `${pad}? ${keyText(k)}\n${" ".repeat(indent)}:${valueAfter(v, next(indent))}`;
+        continue;
       }
-    },
-  });
-  return doc.toString({
-    indent: opts.indent ?? 2,
-    indentSeq: true,
-    lineWidth: 0,
-    minContentWidth: 0,
-    singleQuote: true,
-    nullStr: "null",
-    flowCollectionPadding: false,
-  });
+      text += `${pad}${keyText(k)}:${valueAfter(v, next(indent))}`;
+    }
+    return text;
+  }
+
+  function seqBody(a: unknown[], indent: number, firstInline: boolean): string {
+    let text = "";
+    a.forEach((item, i) => {
+      const pad = i === 0 && firstInline ? "" : " ".repeat(indent);
+      text += `${pad}-${itemText(item, indent + 2)}`;
+    });
+    return text;
+  }
+
+  function itemText(item: unknown, inner: number): string {
+    if (item === undefined) return " null\n";
+    if (isEmptyCollection(item)) return Array.isArray(item) ? " []\n" : " {}\n";
+    if (Array.isArray(item)) return ` ${seqBody(item, inner, true)}`;
+    if (isPlainObject(item)) return ` ${mapBody(item, inner, true)}`;
+    if (typeof item === "string" && blockable(item)) return ` ${literalBlock(item, inner, n)}`;
+    return ` ${scalarText(item)}\n`;
+  }
+
+  function block(v: unknown, indent: number): string {
+    return Array.isArray(v) ? seqBody(v, indent, false) : mapBody(v as Record<string, unknown>, indent, false);
+  }
+
+  if (isEmptyCollection(value)) out.push(Array.isArray(value) ? "[]\n" : "{}\n");
+  else if (Array.isArray(value) || isPlainObject(value)) out.push(block(value, 0));
+  else if (typeof value === "string" && blockable(value)) out.push(literalBlock(value, n, n));
+  else out.push(`${scalarText(value)}\n`);
+  return out.join("");
 }
 
 /** JSON as Go's encoder writes it: 2-space indent, `<`, `>`, `&`, U+2028 and U+2029 escaped, newline at the end. */

@@ -26,7 +26,11 @@ export function catalogueFiles(root: string): { path: string; text: string }[] {
   return out;
 }
 
-/** Macro entry point: every embedded file, decoded. */
-export function embeddedCatalogue(): CatalogueEntry[] {
-  return decodeEntries(catalogueFiles(import.meta.dir), "embedded", { parseValues: true });
+/**
+ * Macro entry point: every embedded file, decoded, as JSON text (the program parses it with JSON.parse,
+ * which starts faster than evaluating the equivalent object literal).
+ */
+export function embeddedCatalogue(): string {
+  const entries: CatalogueEntry[] = decodeEntries(catalogueFiles(import.meta.dir), "embedded", { parseValues: true });
+  return JSON.stringify(entries);
 }

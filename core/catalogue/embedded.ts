@@ -3,7 +3,7 @@ import { embeddedCatalogue } from "../../recipes/embed.ts" with { type: "macro" 
 import type { CatalogueEntry } from "./entry.ts";
 import { buildStore, type Store } from "./store.ts";
 
-const entries = embeddedCatalogue() as unknown as CatalogueEntry[];
+const entries = JSON.parse(embeddedCatalogue()) as CatalogueEntry[];
 
 export function embeddedEntries(): readonly CatalogueEntry[] {
   return entries;

@@ -9,6 +9,9 @@ import { RecipeMetadataKind, RecipeMetadataSchema, recipeFreeForm, type RecipeMe
 import { ComponentRegistrySchema, type ComponentRegistry } from "../schema/registry.ts";
 import { ValidatorCatalogSchema, type ValidatorCatalog } from "../schema/validator-catalog.ts";
 import { parseYaml } from "../yaml.ts";
+import { decodeValues } from "./values.ts";
+
+export { decodeValues };
 
 export type Origin = "embedded" | "external";
 
@@ -24,14 +27,6 @@ export const REGISTRY_PATH = "registry.yaml";
 export const VALIDATORS_PATH = "validators/catalog.yaml";
 
 const basename = (p: string) => p.slice(p.lastIndexOf("/") + 1);
-
-/** Decode a values file: an empty file is an empty map; anything but a mapping is an error. */
-export function decodeValues(text: string, path: string): Record<string, unknown> {
-  const value = parseYaml(text, path).value;
-  if (value === null || value === undefined) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw invalid(`values file ${path} must be a YAML mapping`);
-  return value as Record<string, unknown>;
-}
 
 /**
  * Classify and decode one file. Component files are kept as text; their values are parsed here only

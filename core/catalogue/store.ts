@@ -8,7 +8,8 @@ import type { RecipeMixin } from "../schema/mixin.ts";
 import type { RecipeMetadata } from "../schema/recipe-metadata.ts";
 import type { ValidatorCatalog } from "../schema/validator-catalog.ts";
 import { dependencyProblems } from "../recipe/dependencies.ts";
-import { decodeValues, type CatalogueEntry, type Origin } from "./entry.ts";
+import type { CatalogueEntry, Origin } from "./entry.ts";
+import { decodeValues } from "./values.ts";
 import { mergeRegistries, registryFrom, type Registry } from "./registry.ts";
 
 export interface StoredRecipe {

@@ -3,7 +3,7 @@
  * expressions `>=`, `<=`, `!=`, `==`, `>`, `<` or an exact value.
  */
 import { invalid } from "../errors.ts";
-import { measurementTypes, type MeasurementType } from "../schema/snapshot.ts";
+import { measurementTypes, type MeasurementType } from "../schema/names.ts";
 
 export interface MeasurementPath {
   type: MeasurementType;

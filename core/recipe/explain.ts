@@ -3,7 +3,7 @@
  * layer that set it last (overlay, mixin, values file, registry default; `[--data]` for external files).
  */
 import type { Store } from "../catalogue/store.ts";
-import { componentRefFieldOrder } from "../schema/component-ref.ts";
+import { componentRefFieldOrder } from "../schema/names.ts";
 import { naturalCompare, stringifyJson } from "../yaml.ts";
 import { isMap, valuesFor, type ValueSources } from "./hydrate.ts";
 import { describeLayer, type Provenance } from "./provenance.ts";

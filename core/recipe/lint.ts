@@ -6,7 +6,7 @@ import { AicrError } from "../errors.ts";
 import { decodeEntry, type CatalogueEntry, type Origin } from "../catalogue/entry.ts";
 import { buildStore, readValuesFile, walkOrder, type Store, type StoredRecipe } from "../catalogue/store.ts";
 import { parseExpression, parseMeasurementPath } from "../constraints/expression.ts";
-import { phaseNames } from "../schema/validation.ts";
+import { phaseNames } from "../schema/names.ts";
 import { inheritanceChain } from "./chain.ts";
 import { ANY, criteriaFields, criteriaValues } from "./criteria.ts";
 import { dependencyProblems } from "./dependencies.ts";

@@ -4,10 +4,10 @@
  * `manifestFiles` accumulate); validation phases are replaced whole.
  */
 import type { ComponentRef } from "../schema/component-ref.ts";
-import { scalarRefFields } from "../schema/component-ref.ts";
 import type { Constraint } from "../schema/constraint.ts";
 import type { RecipeSpec } from "../schema/recipe-metadata.ts";
-import { phaseNames, type Validation } from "../schema/validation.ts";
+import { phaseNames, scalarRefFields } from "../schema/names.ts";
+import type { Validation } from "../schema/validation.ts";
 import { byteCompare } from "../yaml.ts";
 import { noteField, noteOverrideKey, type Layer, type Provenance } from "./provenance.ts";
 
@@ -21,7 +21,7 @@ export interface MergedSpec {
   sorted: boolean;
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+// Layers coming from the store are never mutated: merging builds new objects and shares unchanged values.
 
 function noteRef(p: Provenance | undefined, ref: ComponentRef, layer: Layer): void {
   if (!p) return;
@@ -38,8 +38,14 @@ function noteRef(p: Provenance | undefined, ref: ComponentRef, layer: Layer): vo
 
 /** The base spec as the starting point of a merge (deep copy). */
 export function startFromBase(spec: RecipeSpec | undefined, layer: Layer, p?: Provenance): MergedSpec {
-  const s = clone(spec ?? {});
-  const merged: MergedSpec = { constraints: new Map(), refs: new Map(), validation: s.validation, mixins: [], sorted: false };
+  const s = spec ?? {};
+  const merged: MergedSpec = {
+    constraints: new Map(),
+    refs: new Map(),
+    validation: s.validation ? { ...s.validation } : undefined,
+    mixins: [],
+    sorted: false,
+  };
   for (const c of s.constraints ?? []) {
     merged.constraints.set(c.name, c);
     p?.constraints.set(c.name, layer);
@@ -56,8 +62,8 @@ export function startFromBase(spec: RecipeSpec | undefined, layer: Layer, p?: Pr
 
 /** Field-by-field merge of one component reference onto another (returns a new object). */
 export function mergeRef(base: ComponentRef, over: ComponentRef): ComponentRef {
-  const out: ComponentRef = clone(base);
-  const o = clone(over);
+  const out: ComponentRef = { ...base };
+  const o = over;
   for (const f of scalarRefFields) {
     const v = o[f];
     if (typeof v === "string" && v !== "") out[f] = v;
@@ -80,7 +86,7 @@ export function mergeRef(base: ComponentRef, over: ComponentRef): ComponentRef {
 
 /** Merge one overlay's spec into the accumulated result. */
 export function mergeSpec(merged: MergedSpec, spec: RecipeSpec | undefined, layer: Layer, p?: Provenance): void {
-  const s = clone(spec ?? {});
+  const s = spec ?? {};
   merged.sorted = true;
   for (const c of s.constraints ?? []) {
     merged.constraints.set(c.name, c);
@@ -92,7 +98,7 @@ export function mergeSpec(merged: MergedSpec, spec: RecipeSpec | undefined, laye
     noteRef(p, r, layer);
   }
   if (s.validation) {
-    if (!merged.validation) merged.validation = s.validation;
+    if (!merged.validation) merged.validation = { ...s.validation };
     else for (const ph of phaseNames) if (s.validation[ph]) merged.validation[ph] = s.validation[ph];
     if (p) for (const ph of phaseNames) if (s.validation[ph]) p.validation.set(ph, layer);
   }

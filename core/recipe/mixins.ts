@@ -23,7 +23,7 @@ export function applyMixins(merged: MergedSpec, mixins: ReadonlyMap<string, Stor
       throw notFound(`mixin "${name}" not found in mixins/ (known: ${known.length ? known.join(", ") : "none"})`);
     }
     const layer = mixinLayer(mixin);
-    const spec = structuredClone(mixin.doc.spec);
+    const spec = mixin.doc.spec;
     for (const c of spec.constraints ?? []) {
       if (merged.constraints.has(c.name)) {
         throw invalid(`mixin "${name}" constraint "${c.name}" conflicts with the inheritance chain or another mixin`);

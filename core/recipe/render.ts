@@ -5,10 +5,10 @@
  */
 import { invalid } from "../errors.ts";
 import type { ComponentRef } from "../schema/component-ref.ts";
-import { componentRefFieldOrder } from "../schema/component-ref.ts";
 import type { Constraint } from "../schema/constraint.ts";
-import { phaseNames, type ValidationPhase } from "../schema/validation.ts";
-import { byteCompare, sortKeysDeep, stringifyJson, stringifyYaml, type KeyOrder } from "../yaml.ts";
+import { componentRefFieldOrder, phaseNames } from "../schema/names.ts";
+import type { ValidationPhase } from "../schema/validation.ts";
+import { byteCompare, formatFloat, sortKeysDeep, stringifyJson, stringifyYaml, type KeyOrder } from "../yaml.ts";
 import { criteriaFields } from "./criteria.ts";
 import type { RecipeResult } from "./result.ts";
 
@@ -125,14 +125,6 @@ export function formatSelection(value: unknown, format: OutputFormat): string {
   if (format === "json") return stringifyJson(sortKeysDeep(value, "byte"));
   if (value === null || value === undefined) return "null\n";
   if (typeof value === "string") return `${value}\n`;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${formatScalar(value)}\n`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value === "number" ? formatFloat(value) : String(value)}\n`;
   return stringifyYaml(sortKeysDeep(value, "natural"), { indent: 4 });
-}
-
-/** Go-style text of a scalar (`1e+06` for large floats). */
-export function formatScalar(v: number | boolean | bigint): string {
-  if (typeof v !== "number") return String(v);
-  if (Number.isInteger(v) && Math.abs(v) < 1e21) return String(v);
-  const s = String(v);
-  return s.replace(/e\+?(-?)(\d)$/, (_m, sign: string, d: string) => `e${sign || "+"}0${d}`).replace(/e\+?(-?)(\d\d+)$/, (_m, sign: string, d: string) => `e${sign || "+"}${d}`);
 }

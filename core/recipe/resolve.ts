@@ -85,10 +85,11 @@ export function resolveRecipe(store: Store, criteria: Criteria, opts: ResolveOpt
       ...(constraintWarnings.length > 0 ? { constraintWarnings } : {}),
     },
     criteria: { ...criteria },
-    constraints: constraintList(merged),
-    componentRefs,
+    // One deep copy at the end: the result never shares objects with the (cached) store.
+    constraints: structuredClone(constraintList(merged)),
+    componentRefs: structuredClone(componentRefs),
     deploymentOrder: order,
-    ...(merged.validation ? { validation: merged.validation } : {}),
+    ...(merged.validation ? { validation: structuredClone(merged.validation) } : {}),
   };
   return { result, provenance, warnings };
 }

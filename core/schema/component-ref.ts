@@ -30,35 +30,4 @@ export const ComponentRefSchema = v.object({
 export type ComponentRef = v.InferOutput<typeof ComponentRefSchema>;
 export type ExpectedResource = v.InferOutput<typeof ExpectedResourceSchema>;
 
-/** Field order of a component reference in every document we write. */
-export const componentRefFieldOrder = [
-  "name",
-  "namespace",
-  "chart",
-  "type",
-  "source",
-  "version",
-  "tag",
-  "valuesFile",
-  "overrides",
-  "patches",
-  "dependencyRefs",
-  "manifestFiles",
-  "path",
-  "cleanup",
-  "expectedResources",
-  "healthCheckAsserts",
-] as const satisfies readonly (keyof ComponentRef)[];
-
-/** Fields merged as "later non-empty string wins". */
-export const scalarRefFields = [
-  "namespace",
-  "chart",
-  "type",
-  "source",
-  "version",
-  "tag",
-  "valuesFile",
-  "path",
-  "healthCheckAsserts",
-] as const satisfies readonly (keyof ComponentRef)[];
+export { componentRefFieldOrder, scalarRefFields } from "./names.ts";

@@ -3,8 +3,7 @@ import * as v from "valibot";
 import { opt } from "./fields.ts";
 import type { YamlPath } from "../yaml.ts";
 
-export const measurementTypes = ["K8s", "GPU", "OS", "SystemD", "NodeTopology"] as const;
-export type MeasurementType = (typeof measurementTypes)[number];
+export { measurementTypes, type MeasurementType } from "./names.ts";
 
 export const SnapshotKind = "Snapshot";
 

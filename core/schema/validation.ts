@@ -3,8 +3,7 @@ import * as v from "valibot";
 import { ConstraintSchema } from "./constraint.ts";
 import { int, opt, stringList } from "./fields.ts";
 
-export const phaseNames = ["readiness", "deployment", "performance", "conformance"] as const;
-export type PhaseName = (typeof phaseNames)[number];
+export { phaseNames, type PhaseName } from "./names.ts";
 
 export const ValidationPhaseSchema = v.object({
   timeout: opt(v.string()),
