@@ -2,8 +2,6 @@
  * Reading inputs (local files and http(s) URLs, each with a size cap and a timeout) and writing outputs
  * atomically (temp file in the same directory, then rename), so no partial file is ever left behind.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { dirname, basename, join } from "node:path";
 import { AicrError, ErrorCode, invalid, notFound } from "../core/errors.ts";
 import { writeStdout } from "./stdio.ts";
 
@@ -35,6 +33,7 @@ export async function readInput(source: string, what: string, timeoutMs = DEFAUL
     if (text.length > MAX_INPUT_BYTES) throw invalid(`${what} ${source} is larger than ${MAX_INPUT_BYTES} bytes`);
     return { source, text };
   }
+  const { statSync } = await import("node:fs");
   let size: number;
   try {
     const st = statSync(source);
@@ -52,34 +51,12 @@ export async function readInput(source: string, what: string, timeoutMs = DEFAUL
   }
 }
 
-/** Write `text` to `path` atomically. */
-export function writeFileAtomic(path: string, text: string): void {
-  try {
-    if (statSync(path).isDirectory()) throw invalid(`output path ${path} is a directory`);
-  } catch (err) {
-    if (err instanceof AicrError) throw err;
-  }
-  const tmp = join(dirname(path), `.${basename(path)}.aicr-tmp-${process.pid}`);
-  try {
-    const fd = openSync(tmp, "w", 0o644);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw invalid(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (check that the directory exists and is writable)`);
-  }
-}
-
 /** Write to stdout, or atomically to a file. */
 export async function writeOutput(dest: string | undefined, text: string): Promise<void> {
   if (isStdout(dest)) {
     await writeStdout(text);
     return;
   }
+  const { writeFileAtomic } = await import("./atomic-write.ts");
   writeFileAtomic((dest as string).trim(), text);
 }

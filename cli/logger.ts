@@ -31,7 +31,7 @@ const quote = (v: unknown) => {
 
 export function createLogger(mode: LogMode, write: (line: string) => void = writeStderr): ConsolaInstance {
   let color: boolean | undefined;
-  const useColor = () => (color ??= mode === "cli" && !process.env["NO_COLOR"] && stderrIsTTY());
+  const useColor = () => (color ??= mode === "cli" && !Bun.env["NO_COLOR"] && stderrIsTTY());
   return createConsola({
     level: mode === "cli" ? LogLevels.info : LogLevels.debug,
     reporters: [

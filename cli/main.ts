@@ -26,8 +26,8 @@ export const root: Command = {
 const envTrue = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
 
 export async function main(argv: string[]): Promise<number> {
-  const debug = argv.includes("--debug") || envTrue(process.env["AICR_DEBUG"]);
-  const json = argv.includes("--log-json") || envTrue(process.env["AICR_LOG_JSON"]);
+  const debug = argv.includes("--debug") || envTrue(Bun.env["AICR_DEBUG"]);
+  const json = argv.includes("--log-json") || envTrue(Bun.env["AICR_LOG_JSON"]);
   const mode: LogMode = json ? "json" : debug ? "text" : "cli";
   setLogger(createLogger(mode));
 

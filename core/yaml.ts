@@ -125,7 +125,12 @@ export function parseByName(text: string, file: string, freeForm?: FreeFormPredi
 // ---------------------------------------------------------------------------------------------
 // Output
 
-const isLetter = (c: string) => /\p{L}/u.test(c);
+const unicodeLetter = /\p{L}/u;
+const isLetter = (c: string): boolean => {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return unicodeLetter.test(c);
+};
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
 /**

@@ -32,5 +32,14 @@ export function catalogueFiles(root: string): { path: string; text: string }[] {
  */
 export function embeddedCatalogue(): string {
   const entries: CatalogueEntry[] = decodeEntries(catalogueFiles(import.meta.dir), "embedded", { parseValues: true });
-  return JSON.stringify(entries);
+  // Texts of parsed values files are not needed at run time; manifest texts come separately (below).
+  const slim = entries.map((e) => (e.kind === "component-file" ? { ...e, text: "" } : e));
+  return JSON.stringify(slim);
+}
+
+/** Macro entry point: path -> text of every component file (manifests, values), parsed only when needed. */
+export function embeddedTexts(): string {
+  const texts: Record<string, string> = {};
+  for (const f of catalogueFiles(import.meta.dir)) if (f.path.includes("components/")) texts[f.path] = f.text;
+  return JSON.stringify(texts);
 }

@@ -3,7 +3,7 @@ import { invalid } from "../../core/errors.ts";
 import { embeddedEntries } from "../../core/catalogue/embedded.ts";
 import { lintEntries, lintFiles, renderLint } from "../../core/recipe/lint.ts";
 import { stringifyJson } from "../../core/yaml.ts";
-import { readDataDir } from "../catalogue.ts";
+import { readDataDir } from "../data-dir.ts";
 import { writeOutput } from "../io.ts";
 import type { Command } from "../runner.ts";
 

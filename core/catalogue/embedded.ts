@@ -1,9 +1,25 @@
 /** The catalogue compiled into the program (decoded at build time by recipes/embed.ts). */
-import { embeddedCatalogue } from "../../recipes/embed.ts" with { type: "macro" };
+import { embeddedCatalogue, embeddedTexts } from "../../recipes/embed.ts" with { type: "macro" };
 import type { CatalogueEntry } from "./entry.ts";
 import { buildStore, type Store } from "./store.ts";
 
 const entries = JSON.parse(embeddedCatalogue()) as CatalogueEntry[];
+const textsJson = embeddedTexts();
+let texts: Record<string, string> | undefined;
+
+/** Text of an embedded component file (a manifest or values file); undefined when there is none. */
+export function embeddedText(path: string): string | undefined {
+  texts ??= JSON.parse(textsJson) as Record<string, string>;
+  return texts[path];
+}
+
+// Component-file texts are filled in lazily (see ComponentFile.text).
+for (const e of entries) {
+  if (e.kind === "component-file") {
+    const path = e.path;
+    Object.defineProperty(e, "text", { get: () => embeddedText(path) ?? "", enumerable: true, configurable: true });
+  }
+}
 
 export function embeddedEntries(): readonly CatalogueEntry[] {
   return entries;

@@ -78,7 +78,7 @@ export function buildStore(embedded: readonly CatalogueEntry[], external: readon
         break;
       }
       case "component-file":
-        files.set(e.path, { path: e.path, origin: e.origin, text: e.text, values: e.values });
+        files.set(e.path, e);
         break;
       case "validators":
         // The validator catalogue always comes from the embedded data.

@@ -29,9 +29,9 @@ export interface Explanation {
   components: ComponentExplanation[];
 }
 
-function leafValue(values: Record<string, unknown>, path: string): unknown {
+function leafValue(values: Record<string, unknown>, keys: readonly string[]): unknown {
   let cur: unknown = values;
-  for (const k of path.split(".")) cur = isMap(cur) ? cur[k] : undefined;
+  for (const k of keys) cur = isMap(cur) ? cur[k] : undefined;
   return cur;
 }
 
@@ -46,11 +46,11 @@ export function explainRecipe(store: Store, result: RecipeResult, provenance: Pr
       const layer = fp?.get(f);
       fields[f] = { value: v, setBy: layer ? describeLayer(layer) : "unknown" };
     }
-    const sources: ValueSources = { leaves: new Map() };
+    const sources: ValueSources = { leaves: new Map(), keys: new Map() };
     const values = valuesFor(store, ref, provenance, sources);
     const vals: Record<string, Explained> = {};
     for (const path of [...sources.leaves.keys()].sort(naturalCompare)) {
-      vals[path] = { value: leafValue(values, path), setBy: sources.leaves.get(path) as string };
+      vals[path] = { value: leafValue(values, sources.keys?.get(path) ?? path.split(".")), setBy: sources.leaves.get(path) as string };
     }
     return { name: ref.name, fields, values: vals };
   });
@@ -68,7 +68,8 @@ export function explainRecipe(store: Store, result: RecipeResult, provenance: Pr
   };
 }
 
-const show = (v: unknown): string => (typeof v === "string" ? v : stringifyJson(v, { trailingNewline: false }).replace(/\n\s*/g, " "));
+const show = (v: unknown): string =>
+  typeof v === "string" ? v : v === undefined ? "" : stringifyJson(v, { trailingNewline: false }).replace(/\n\s*/g, " ");
 
 function table(rows: [string, string, string][], indent: string): string[] {
   const w0 = Math.max(0, ...rows.map((r) => r[0].length));

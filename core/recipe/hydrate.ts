@@ -34,6 +34,21 @@ function markLeaves(v: unknown, path: string[], onSet: (path: string[]) => void)
 export interface ValueSources {
   /** dot path of each leaf -> description of the layer that set it last. */
   leaves: Map<string, string>;
+  /** dot path of each leaf -> its keys (a Helm key may itself contain dots). */
+  keys?: Map<string, string[]>;
+}
+
+/** Note that `path` was written by `label`, forgetting leaves the write replaced (below or above it). */
+function noteLeaf(sources: ValueSources, path: string[], label: string): void {
+  const p = path.join(".");
+  for (const k of [...sources.leaves.keys()]) {
+    if (k.startsWith(`${p}.`) || p.startsWith(`${k}.`)) {
+      sources.leaves.delete(k);
+      sources.keys?.delete(k);
+    }
+  }
+  sources.leaves.set(p, label);
+  sources.keys?.set(p, path);
 }
 
 function readFile(store: Store, path: string, component: string): Values | undefined {
@@ -50,7 +65,7 @@ export function valuesFor(store: Store, ref: ComponentRef, provenance?: Provenan
   const overrides = ref.overrides ?? {};
   const valuesFile = ref.valuesFile ?? "";
   if (valuesFile === "" && Object.keys(overrides).length === 0) return result;
-  const record = (label: string) => (sources ? (path: string[]) => sources.leaves.set(path.join("."), label) : undefined);
+  const record = (label: string) => (sources ? (path: string[]) => noteLeaf(sources, path, label) : undefined);
   const fileLabel = (path: string) => `${path}${store.files.get(path)?.origin === "external" ? " [--data]" : ""}`;
 
   if (valuesFile !== "") {

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, wrap } from "../errors.ts";
 import type { Store, StoredRecipe } from "../catalogue/store.ts";
+import type { ComponentRef } from "../schema/component-ref.ts";
 import type { ConstraintWarning } from "../schema/recipe-result.ts";
 import { inheritanceChain } from "./chain.ts";
 import type { Criteria } from "./criteria.ts";
@@ -38,6 +39,17 @@ export const layerOf = (r: StoredRecipe): Layer => ({
   path: r.path,
   origin: r.origin,
 });
+
+/** A component reference that shares nothing mutable with the store. */
+function detachRef(ref: ComponentRef): ComponentRef {
+  const out: ComponentRef = { ...ref };
+  if (ref.overrides) out.overrides = structuredClone(ref.overrides);
+  if (ref.patches) out.patches = [...ref.patches];
+  if (ref.dependencyRefs) out.dependencyRefs = [...ref.dependencyRefs];
+  if (ref.manifestFiles) out.manifestFiles = [...ref.manifestFiles];
+  if (ref.expectedResources) out.expectedResources = ref.expectedResources.map((e) => ({ ...e }));
+  return out;
+}
 
 export function resolveRecipe(store: Store, criteria: Criteria, opts: ResolveOptions = {}): Resolution {
   const provenance = emptyProvenance();
@@ -85,9 +97,9 @@ export function resolveRecipe(store: Store, criteria: Criteria, opts: ResolveOpt
       ...(constraintWarnings.length > 0 ? { constraintWarnings } : {}),
     },
     criteria: { ...criteria },
-    // One deep copy at the end: the result never shares objects with the (cached) store.
-    constraints: structuredClone(constraintList(merged)),
-    componentRefs: structuredClone(componentRefs),
+    // Copies at the end: the result never shares mutable objects with the (cached) store.
+    constraints: constraintList(merged).map((c) => ({ ...c })),
+    componentRefs: componentRefs.map(detachRef),
     deploymentOrder: order,
     ...(merged.validation ? { validation: structuredClone(merged.validation) } : {}),
   };
