@@ -2,7 +2,7 @@
  * Where the query criteria come from: a RecipeCriteria file (`--criteria`), the AICRConfig file's
  * `spec.recipe.criteria`, or the criteria flags alone. Explicit flags override file values field by field.
  */
-import { invalid } from "../core/errors.ts";
+import { AicrError, ErrorCode, invalid } from "../core/errors.ts";
 import { anyCriteria, applyCriteria, criteriaFields, querySpecificity, type Criteria, type CriteriaInput } from "../core/recipe/criteria.ts";
 import type { AICRConfig } from "../core/schema/aicr-config.ts";
 import { log } from "./logger.ts";
@@ -30,7 +30,14 @@ export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | und
   const criteriaPath = typeof args["criteria"] === "string" ? args["criteria"] : undefined;
   if (criteriaPath) {
     const { loadCriteriaFile } = await import("./criteria-file.ts");
-    return { criteria: applyCriteria(await loadCriteriaFile(criteriaPath), flags), mode: "criteria-file" };
+    // A criteria file that cannot be read or decoded is INTERNAL for `query` too (recipes.md §12.2: exit 8).
+    let fromFile: Criteria;
+    try {
+      fromFile = await loadCriteriaFile(criteriaPath);
+    } catch (err) {
+      throw new AicrError(ErrorCode.Internal, `failed to load criteria from ${criteriaPath}`, { cause: err });
+    }
+    return { criteria: applyCriteria(fromFile, flags), mode: "criteria-file" };
   }
   const fromConfig = config?.spec.recipe?.criteria;
   if (fromConfig) {

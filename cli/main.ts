@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const resolved = await resolveCommand(root, argv, "aicr");
     if (resolved.argv.includes("--help") || resolved.argv.includes("-h") || (!resolved.cmd.run && resolved.argv.length === 0)) {
-      await writeStdout(`${await usageOf(resolved)}\n`);
+      await writeStdout(`${await usageOf(resolved, VERSION)}\n`);
       return 0;
     }
     const defs = { ...globalArgs, ...(await argsOf(resolved.cmd)) };

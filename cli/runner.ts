@@ -164,12 +164,18 @@ export async function resolveCommand(root: Command, argv: string[], rootName: st
 /** Flags accepted before a subcommand name. */
 export const globalFlagTokens = new Set(["--debug", "--log-json"]);
 
-export async function usageOf(resolved: Resolved): Promise<string> {
-  const parent = resolved.parents.at(-1);
+export async function usageOf(resolved: Resolved, version?: string): Promise<string> {
   const args = resolved.cmd.args ? await resolve(resolved.cmd.args) : {};
-  const visible = Object.fromEntries(Object.entries(args).filter(([, d]) => !d.hidden));
+  // citty prints every alias with one dash: give long aliases a second one (`--gpu`).
+  const visible = Object.fromEntries(
+    Object.entries(args)
+      .filter(([, d]) => !d.hidden)
+      .map(([k, d]) => [k, { ...d, alias: aliasesOf(d).map((a) => (a.length > 1 ? `-${a}` : a)) }]),
+  );
+  const meta = resolved.cmd.meta ? await resolve(resolved.cmd.meta) : {};
   const { renderUsage } = await import("citty");
-  const text = await renderUsage({ ...(resolved.cmd as CommandDef<any>), args: visible }, parent as CommandDef<any> | undefined);
+  const cmd = { ...(resolved.cmd as CommandDef<any>), meta: { ...meta, name: resolved.path, version }, args: visible };
+  const text = await renderUsage(cmd as CommandDef<any>);
   return text.replace(/\u001B\[[0-9;]*m/g, "");
 }
 

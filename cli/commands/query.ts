@@ -27,7 +27,7 @@ const command: Command = {
     const format = parseFormat(String(ctx.args["format"]));
     const inputs = await loadRecipeInputs(ctx);
     const res = resolveWith(inputs);
-    const doc = hydratedDocument(inputs.store, res.result);
+    const doc = hydratedDocument(inputs.store, res.result, { nilLists: true });
     const selector = String(ctx.args["selector"]);
     const value = select(doc, selector);
     if (ctx.args["explain"]) {

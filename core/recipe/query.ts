@@ -7,8 +7,23 @@ import { byteCompare } from "../yaml.ts";
 import { isMap, valuesFor } from "./hydrate.ts";
 import type { RecipeResult } from "./result.ts";
 
-/** The document `query` selects from: components keyed by name with their hydrated values. */
-export function hydratedDocument(store: Store, result: RecipeResult): Record<string, unknown> {
+/**
+ * An absent list (Go's nil slice): written as `[]` in YAML but `null` in JSON, as upstream's encoders do
+ * for `metadata.excludedOverlays` and `metadata.constraintWarnings`.
+ */
+class NilList<T> extends Array<T> {
+  toJSON(): null {
+    return null;
+  }
+}
+
+/**
+ * The document `query` selects from: components keyed by name with their hydrated values. Lists upstream
+ * leaves nil (`excludedOverlays`, `constraintWarnings` when empty) are `null`, or with `nilLists` a list
+ * that prints as `[]` in YAML and `null` in JSON, as upstream's `query` output shows them.
+ */
+export function hydratedDocument(store: Store, result: RecipeResult, opts: { nilLists?: boolean } = {}): Record<string, unknown> {
+  const nil = () => (opts.nilLists ? new NilList<never>() : null);
   const components: Record<string, unknown> = {};
   for (const ref of result.componentRefs) {
     const c: Record<string, unknown> = { name: ref.name, type: ref.type ?? "", source: ref.source ?? "" };
@@ -25,8 +40,8 @@ export function hydratedDocument(store: Store, result: RecipeResult): Record<str
     metadata: {
       version: m.version ?? "",
       appliedOverlays: m.appliedOverlays,
-      excludedOverlays: m.excludedOverlays ?? null,
-      constraintWarnings: m.constraintWarnings ?? null,
+      excludedOverlays: m.excludedOverlays ?? nil(),
+      constraintWarnings: m.constraintWarnings ?? nil(),
     },
     criteria: { ...result.criteria },
     deploymentOrder: result.deploymentOrder,

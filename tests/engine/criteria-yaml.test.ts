@@ -1,0 +1,76 @@
+/** Query criteria parsing, and the YAML/JSON reading and writing rules the engine relies on. */
+import { describe, expect, test } from "bun:test";
+import { anyCriteria, applyCriteria, parseCriterion, querySpecificity } from "../../core/recipe/criteria.ts";
+import { naturalCompare, parseYaml, stringifyJson, stringifyYaml } from "../../core/yaml.ts";
+import { decodeEntries } from "../../core/catalogue/entry.ts";
+import { caught } from "./helpers.ts";
+
+describe("query criteria", () => {
+  test("values are trimmed, lower-cased and aliases mapped", () => {
+    expect(parseCriterion("service", "  EKS ")).toBe("eks");
+    expect(parseCriterion("service", "self-managed")).toBe("any");
+    expect(parseCriterion("service", "")).toBe("any");
+    expect(parseCriterion("os", "AL2")).toBe("amazonlinux");
+    expect(parseCriterion("accelerator", "any")).toBe("any");
+  });
+
+  test("an unknown value is INVALID_REQUEST listing the allowed values", () => {
+    const err = caught(() => parseCriterion("platform", "slurm"));
+    expect(err.code).toBe("INVALID_REQUEST");
+    expect(err.message).toBe('invalid platform type: "slurm" (allowed: dynamo, kubeflow)');
+  });
+
+  test("applyCriteria overwrites only the given fields; negative nodes are rejected only on request", () => {
+    const base = applyCriteria(anyCriteria(), { service: "eks", nodes: 8 });
+    expect(applyCriteria(base, { intent: "training", service: "" })).toEqual({
+      service: "eks",
+      accelerator: "any",
+      intent: "training",
+      os: "any",
+      platform: "any",
+      nodes: 8,
+    });
+    expect(applyCriteria(base, { nodes: -1 }).nodes).toBe(8);
+    expect(caught(() => applyCriteria(base, { nodes: -1 }, { rejectNegativeNodes: true })).message).toBe("invalid nodes: -1 (must be 0 or more)");
+    expect(querySpecificity(base)).toBe(2);
+  });
+});
+
+describe("YAML reading", () => {
+  test("typed string fields keep the source text of plain scalars", () => {
+    const [entry] = decodeEntries(
+      [{ path: "overlays/x.yaml", text: "kind: RecipeMetadata\nmetadata:\n  name: x\nspec:\n  componentRefs:\n    - name: a\n      version: 1.10\n      overrides:\n        replicas: 1.10\n" }],
+      "external",
+    );
+    const ref = entry?.kind === "recipe" ? entry.doc.spec?.componentRefs?.[0] : undefined;
+    expect(ref?.version).toBe("1.10");
+    // Free-form overrides keep YAML types.
+    expect(ref?.overrides).toEqual({ replicas: 1.1 });
+  });
+
+  test("syntax errors and duplicate keys carry file:line:col", () => {
+    expect(caught(() => parseYaml("a: 1\nb: [\n", "f.yaml")).message).toMatch(/^malformed YAML in f\.yaml:3:1: /);
+    expect(caught(() => parseYaml("a:\n  b: 1\n  b: 2\n", "g.yaml")).message).toBe("malformed YAML in g.yaml:3:3: Map keys must be unique");
+  });
+});
+
+describe("output", () => {
+  test("natural key order: digit runs by value, non-letters before letters, k8s- before kai-", () => {
+    expect(["a10", "a2", "Zx", "_x", "kai-scheduler", "k8s-metrics"].sort(naturalCompare)).toEqual(["_x", "Zx", "a2", "a10", "k8s-metrics", "kai-scheduler"]);
+  });
+
+  test("YAML quoting: ambiguous strings double-quoted, indicator-led strings single-quoted", () => {
+    expect(stringifyYaml({ a: ">= 1.32.4", b: "24.04", c: "", d: "yes", e: "< 2.0", f: "plain" })).toBe(
+      "a: '>= 1.32.4'\nb: \"24.04\"\nc: \"\"\nd: \"yes\"\ne: < 2.0\nf: plain\n",
+    );
+  });
+
+  test("YAML sequences are indented under their key; query uses 4 spaces", () => {
+    expect(stringifyYaml({ a: { b: [1, 2] } })).toBe("a:\n  b:\n    - 1\n    - 2\n");
+    expect(stringifyYaml({ a: { b: [1, 2] } }, { indent: 4 })).toBe("a:\n    b:\n        - 1\n        - 2\n");
+  });
+
+  test("JSON escapes <, > and & as Go does", () => {
+    expect(stringifyJson({ v: ">= 1 & < 2" })).toBe('{\n  "v": "\\u003e= 1 \\u0026 \\u003c 2"\n}\n');
+  });
+});
