@@ -57,6 +57,9 @@ export async function writeOutput(dest: string | undefined, text: string): Promi
     await writeStdout(text);
     return;
   }
-  const { writeFileAtomic } = await import("./atomic-write.ts");
-  writeFileAtomic((dest as string).trim(), text);
+  // The agent's writer: checks the target first (INVALID_REQUEST), then writes atomically.
+  const { checkOutputTarget, writeFileAtomic } = await import("../agent/output.ts");
+  const path = (dest as string).trim();
+  checkOutputTarget(path);
+  writeFileAtomic(path, text);
 }

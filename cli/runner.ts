@@ -139,17 +139,10 @@ export async function resolveCommand(root: Command, argv: string[], rootName: st
     const first = idx === -1 ? undefined : rest[idx];
     // Only the first token may name a subcommand (after global flags).
     if (first === undefined || rest.slice(0, idx).some((t) => !globalFlagTokens.has(t))) break;
-    let sub: Command | undefined;
-    for (const [name, s] of Object.entries(subs)) {
-      const c = await resolve(s);
-      const meta = c.meta ? await resolve(c.meta) : {};
-      const al = meta?.alias === undefined ? [] : Array.isArray(meta.alias) ? meta.alias : [meta.alias];
-      if (name === first || al.includes(first)) {
-        sub = c;
-        path = `${path} ${name}`;
-        break;
-      }
-    }
+    // Subcommands are matched by name only, so that no other command module is loaded.
+    const entry = Object.entries(subs).find(([name]) => name === first);
+    const sub = entry ? await resolve(entry[1]) : undefined;
+    if (entry) path = `${path} ${entry[0]}`;
     if (!sub) {
       if (cmd.run) break;
       throw new UsageError(`unknown command "${first}"`, path);
