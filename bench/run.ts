@@ -1,4 +1,7 @@
 /** `bun run bench`: every benchmark, figures printed (no pass/fail: compare the ratios). */
+import { benchAgent } from "./agent.bench.ts";
 import { benchRecipe } from "./recipe.bench.ts";
 
-await benchRecipe();
+const only = Bun.argv[2];
+if (!only || only === "recipe") await benchRecipe();
+if (!only || only === "agent") await benchAgent();
