@@ -20,6 +20,9 @@ export const root: Command = {
   subCommands: {
     recipe: () => import("./commands/recipe.ts").then((m) => m.default),
     query: () => import("./commands/query.ts").then((m) => m.default),
+    validate: () => import("./commands/validate.ts").then((m) => m.default),
+    bundle: () => import("./commands/bundle.ts").then((m) => m.default),
+    verify: () => import("./commands/verify.ts").then((m) => m.default),
   },
 };
 
@@ -43,7 +46,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     const defs = { ...globalArgs, ...(await argsOf(resolved.cmd)) };
     const { args, given } = parseArgv(resolved.argv, defs, resolved.path);
-    if (args._.length > 0) throw new UsageError(`unexpected argument "${args._[0]}"`, resolved.path);
+    const positionals = Object.entries(defs).filter(([, d]) => d.type === "positional");
+    if (args._.length > positionals.length) throw new UsageError(`unexpected argument "${args._[positionals.length]}"`, resolved.path);
+    positionals.forEach(([name, d], i) => {
+      const v = args._[i];
+      if (v !== undefined) args[name] = v;
+      else if (d.default !== undefined) args[name] = d.default as string;
+      else if (d.required !== false) throw new UsageError(`missing argument ${name.toUpperCase()}`, resolved.path);
+    });
     if (!resolved.cmd.run) throw new UsageError("a command is required", resolved.path);
     await resolved.cmd.run({ args, rawArgs: resolved.argv, given });
     return 0;

@@ -1,0 +1,39 @@
+/**
+ * `checksums.txt`: the SHA-256 of every bundle file but itself, one `<hex>  <path>` line per file in
+ * path byte order (the format `sha256sum -c` reads).
+ */
+import { createHash } from "node:crypto";
+import { invalid } from "../errors.ts";
+import { byteCompare } from "../yaml.ts";
+import type { FileTree } from "./file-tree.ts";
+
+export const CHECKSUMS_FILE = "checksums.txt";
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The checksums file of a tree (any existing checksums.txt entry is ignored). */
+export function checksumsFor(tree: FileTree): string {
+  const paths = [...tree.keys()].filter((p) => p !== CHECKSUMS_FILE).sort(byteCompare);
+  return paths.map((p) => `${sha256Hex((tree.get(p) as { content: string }).content)}  ${p}\n`).join("");
+}
+
+export interface ChecksumEntry {
+  digest: string;
+  path: string;
+}
+
+const linePattern = /^([0-9a-f]{64}) [ *](.+)$/;
+
+/** Parse a checksums file; blank lines are ignored, anything else malformed is an error naming the line. */
+export function parseChecksums(text: string): ChecksumEntry[] {
+  const out: ChecksumEntry[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    const m = linePattern.exec(line.replace(/\r$/, ""));
+    if (!m) throw invalid(`${CHECKSUMS_FILE} line ${i + 1} is malformed: expected "<sha256 hex>  <path>"`);
+    out.push({ digest: m[1] as string, path: m[2] as string });
+  });
+  return out;
+}

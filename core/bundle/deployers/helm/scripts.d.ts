@@ -1,0 +1,5 @@
+/** Shell scripts imported as text (`with { type: "text" }`). */
+declare module "*.sh" {
+  const text: string;
+  export default text;
+}

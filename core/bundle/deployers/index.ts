@@ -1,0 +1,21 @@
+/**
+ * The registered deployers. Every name in `deployerNames` is accepted on the command line; a name with no
+ * deployer here fails clearly until its implementation is registered below.
+ */
+import { invalid } from "../../errors.ts";
+import type { Deployer } from "../deployer.ts";
+import type { DeployerName } from "../options.ts";
+import { helmDeployer } from "./helm.ts";
+
+export const deployers: Partial<Record<DeployerName, Deployer>> = {
+  helm: helmDeployer,
+};
+
+export function deployerFor(name: DeployerName): Deployer {
+  const d = deployers[name];
+  if (!d) {
+    const available = Object.keys(deployers).sort().join(", ");
+    throw invalid(`deployer "${name}" is not available in this build yet (available: ${available})`);
+  }
+  return d;
+}

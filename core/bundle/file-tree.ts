@@ -1,0 +1,45 @@
+/**
+ * The in-memory bundle: relative path -> file text and mode. Every deployer produces one; the CLI writes
+ * it to disk (or lists it) and `checksums.txt` is computed from it. Paths are always relative, use `/`,
+ * and never leave the bundle directory.
+ */
+import { internal } from "../errors.ts";
+import { byteCompare } from "../yaml.ts";
+
+export type FileMode = 0o644 | 0o755;
+
+export interface TreeFile {
+  content: string;
+  mode: FileMode;
+}
+
+export type FileTree = Map<string, TreeFile>;
+
+export const FILE_MODE: FileMode = 0o644;
+export const SCRIPT_MODE: FileMode = 0o755;
+
+/** True for a relative path made of non-empty segments, none of them `.` or `..`, without backslashes. */
+export function isSafeRelativePath(path: string): boolean {
+  if (path === "" || path.startsWith("/") || path.includes("\\") || path.includes("\0")) return false;
+  return path.split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
+}
+
+/** Add one file; an unsafe or repeated path is a programming error (INTERNAL). */
+export function addFile(tree: FileTree, path: string, content: string, mode: FileMode = FILE_MODE): void {
+  if (!isSafeRelativePath(path)) throw internal(`refusing to write bundle file outside the bundle directory: "${path}"`);
+  if (tree.has(path)) throw internal(`bundle file written twice: ${path}`);
+  for (const other of tree.keys()) {
+    if (other.startsWith(`${path}/`) || path.startsWith(`${other}/`)) throw internal(`bundle path ${path} clashes with ${other}`);
+  }
+  tree.set(path, { content, mode });
+}
+
+/** A copy of the tree with paths in byte order (the order every listing and checksum uses). */
+export function sortedTree(tree: FileTree): FileTree {
+  return new Map([...tree.entries()].sort(([a], [b]) => byteCompare(a, b)));
+}
+
+/** Files of `from` added under `prefix/` (or at the root when prefix is empty). */
+export function addTree(tree: FileTree, from: FileTree, prefix = ""): void {
+  for (const [path, f] of from) addFile(tree, prefix ? `${prefix}/${path}` : path, f.content, f.mode);
+}
