@@ -20,6 +20,12 @@ export const criteriaArgs = {
   platform: { type: "string", description: `Platform (${criteriaValues.platform.join(", ")})`, valueHint: "platform" },
   nodes: { type: "string", int: true, description: "Number of GPU nodes (0 = unspecified)", valueHint: "n" },
   criteria: { type: "string", alias: ["c"], description: "RecipeCriteria file or URL", valueHint: "file" },
+  snapshot: {
+    type: "string",
+    alias: ["s"],
+    description: "Snapshot file or URL: criteria detected from it, overlays filtered by their constraints (wins over --criteria)",
+    valueHint: "file",
+  },
   config: { type: "string", description: "AICRConfig file or URL (CLI flags override its values)", valueHint: "file" },
 } satisfies ArgsDef;
 

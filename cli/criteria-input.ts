@@ -1,18 +1,65 @@
 /**
- * Where the query criteria come from: a RecipeCriteria file (`--criteria`), the AICRConfig file's
- * `spec.recipe.criteria`, or the criteria flags alone. Explicit flags override file values field by field.
+ * Where the query criteria come from, first match wins: a snapshot (`--snapshot`, or the config file's
+ * `spec.recipe.input.snapshot`) whose measurements are detected, a RecipeCriteria file (`--criteria`),
+ * the AICRConfig file's `spec.recipe.criteria`, or the criteria flags alone. Explicit flags override
+ * detected and file values field by field.
  */
-import { AicrError, ErrorCode, invalid } from "../core/errors.ts";
-import { anyCriteria, applyCriteria, criteriaFields, querySpecificity, type Criteria, type CriteriaInput } from "../core/recipe/criteria.ts";
+import { AicrError, ErrorCode, internal, invalid } from "../core/errors.ts";
+import { ANY, anyCriteria, applyCriteria, criteriaFields, querySpecificity, type Criteria, type CriteriaInput } from "../core/recipe/criteria.ts";
 import type { AICRConfig } from "../core/schema/aicr-config.ts";
+import type { Snapshot } from "../core/schema/snapshot.ts";
 import { log } from "./logger.ts";
 import type { ParsedArgs } from "./runner.ts";
 
-export type CriteriaMode = "flags" | "criteria-file" | "config";
+export type CriteriaMode = "flags" | "criteria-file" | "config" | "snapshot";
 
 export interface CriteriaResolution {
   criteria: Criteria;
   mode: CriteriaMode;
+  /** The snapshot in snapshot mode (its measurements also judge candidate overlays). */
+  snapshot?: Snapshot;
+}
+
+/** A `cm://namespace/name` source: refused until the Kubernetes client is wired in. */
+export function refuseConfigMap(source: string, what: string): void {
+  if (source.startsWith("cm://")) {
+    throw invalid(
+      `cannot read ${what} ${source}: ConfigMap input needs the Kubernetes client, which this build does not have yet (save it with "kubectl get cm NAME -n NAMESPACE -o jsonpath='{.data.${what}\\.yaml}' > ${what}.yaml" and pass the file)`,
+    );
+  }
+}
+
+/**
+ * Read and decode a Snapshot from a file or an http(s) URL; the format comes from the suffix (§4.6:
+ * anything but .yaml/.yml/.json is read as JSON, with a warning). Failures are INTERNAL
+ * "failed to load snapshot from <source>" with the cause.
+ */
+export async function loadSnapshot(source: string): Promise<Snapshot> {
+  try {
+    refuseConfigMap(source, "snapshot");
+    const { documentFormat, decodeSnapshot } = await import("../core/validate/documents.ts");
+    if (documentFormat(source).guessed) log.warn(`snapshot ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
+    const { readInput } = await import("./io.ts");
+    const input = await readInput(source, "snapshot file");
+    return decodeSnapshot(input.text, source);
+  } catch (err) {
+    throw internal(`failed to load snapshot from ${source}`, err);
+  }
+}
+
+/** Criteria detected from a snapshot, then explicit flags on top (each override logged). */
+async function fromSnapshot(source: string, flags: CriteriaInput): Promise<CriteriaResolution> {
+  const snapshot = await loadSnapshot(source);
+  const { detectCriteria } = await import("../core/recipe/snapshot-criteria.ts");
+  const { criteria: detected, detections } = detectCriteria(snapshot);
+  for (const d of detections) log.debug(`detected ${d.field}=${d.value} from ${d.from}`);
+  const criteria = applyCriteria(detected, flags);
+  for (const f of criteriaFields) {
+    if (flags[f] !== undefined && flags[f]?.trim() !== "" && detected[f] !== ANY && detected[f] !== criteria[f]) {
+      log.info(`--${f} overrides the ${f} detected in the snapshot`, { detected: detected[f], value: criteria[f] });
+    }
+  }
+  return { criteria, mode: "snapshot", snapshot };
 }
 
 function flagInput(args: ParsedArgs): CriteriaInput {
@@ -28,6 +75,11 @@ function flagInput(args: ParsedArgs): CriteriaInput {
 export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | undefined): Promise<CriteriaResolution> {
   const flags = flagInput(args);
   const criteriaPath = typeof args["criteria"] === "string" ? args["criteria"] : undefined;
+  const snapshotFlag = typeof args["snapshot"] === "string" && args["snapshot"].trim() !== "" ? args["snapshot"].trim() : undefined;
+  if (snapshotFlag) {
+    if (criteriaPath) log.info(`--snapshot takes precedence: --criteria ${criteriaPath} is ignored`);
+    return fromSnapshot(snapshotFlag, flags);
+  }
   if (criteriaPath) {
     const { loadCriteriaFile } = await import("./criteria-file.ts");
     // A criteria file that cannot be read or decoded is INTERNAL for `query` too (recipes.md §12.2: exit 8).
@@ -39,6 +91,8 @@ export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | und
     }
     return { criteria: applyCriteria(fromFile, flags), mode: "criteria-file" };
   }
+  const configSnapshot = config?.spec.recipe?.input?.snapshot;
+  if (configSnapshot) return fromSnapshot(configSnapshot, flags);
   const fromConfig = config?.spec.recipe?.criteria;
   if (fromConfig) {
     const base = applyCriteria(anyCriteria(), { ...fromConfig }, { rejectNegativeNodes: true });
@@ -50,7 +104,7 @@ export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | und
   const criteria = applyCriteria(anyCriteria(), flags);
   if (querySpecificity(criteria) === 0) {
     throw invalid(
-      "no criteria provided: give at least one of --service, --accelerator, --intent, --os, --platform, --nodes (or --criteria / --config)",
+      "no criteria provided: give at least one of --service, --accelerator, --intent, --os, --platform, --nodes (or --snapshot / --criteria / --config)",
     );
   }
   return { criteria, mode: "flags" };

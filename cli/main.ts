@@ -8,7 +8,7 @@ import { VERSION } from "../core/version.ts";
 import { globalArgs } from "./args.ts";
 import { createLogger, log, setLogger, type LogMode } from "./logger.ts";
 import { flushStderr, writeStdout } from "./stdio.ts";
-import { argsOf, parseArgv, resolveCommand, UsageError, usageOf, type Command } from "./runner.ts";
+import { argsOf, parseArgv, resolveCommand, UsageError, usageOf, type ArgsDef, type Command } from "./runner.ts";
 
 export const root: Command = {
   meta: {
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       await writeStdout(`${await usageOf(resolved, VERSION)}\n`);
       return 0;
     }
-    const defs = { ...globalArgs, ...(await argsOf(resolved.cmd)) };
+    const defs: ArgsDef = { ...globalArgs, ...(await argsOf(resolved.cmd)) };
     const { args, given } = parseArgv(resolved.argv, defs, resolved.path);
     const positionals = Object.entries(defs).filter(([, d]) => d.type === "positional");
     if (args._.length > positionals.length) throw new UsageError(`unexpected argument "${args._[positionals.length]}"`, resolved.path);

@@ -6,7 +6,9 @@ import { AicrError, ErrorCode } from "../core/errors.ts";
 import type { Store } from "../core/catalogue/store.ts";
 import type { Criteria } from "../core/recipe/criteria.ts";
 import { resolveRecipe, type Resolution } from "../core/recipe/resolve.ts";
+import { snapshotJudge } from "../core/recipe/snapshot-criteria.ts";
 import type { AICRConfig } from "../core/schema/aicr-config.ts";
+import type { Snapshot } from "../core/schema/snapshot.ts";
 import { VERSION } from "../core/version.ts";
 import { loadStore } from "./catalogue.ts";
 import { resolveCriteria, type CriteriaMode } from "./criteria-input.ts";
@@ -18,6 +20,8 @@ export interface RecipeInputs {
   store: Store;
   criteria: Criteria;
   mode: CriteriaMode;
+  /** Snapshot mode: candidate overlays are judged by their own constraints against it. */
+  snapshot?: Snapshot;
 }
 
 /** A flag's value when given explicitly, else the config file's, else the flag default. */
@@ -36,8 +40,8 @@ export async function loadRecipeInputs(ctx: RunContext): Promise<RecipeInputs> {
   const config = configPath ? await loadConfigWrapped(configPath) : undefined;
   const data = pickSetting<string>(ctx, "data", config?.spec.recipe?.data);
   const store = await loadStore(data);
-  const { criteria, mode } = await resolveCriteria(ctx.args, config);
-  return { config, store, criteria, mode };
+  const { criteria, mode, snapshot } = await resolveCriteria(ctx.args, config);
+  return { config, store, criteria, mode, ...(snapshot ? { snapshot } : {}) };
 }
 
 async function loadConfigWrapped(path: string): Promise<AICRConfig> {
@@ -50,8 +54,23 @@ async function loadConfigWrapped(path: string): Promise<AICRConfig> {
 }
 
 export function resolveWith(inputs: RecipeInputs): Resolution {
-  const res = resolveRecipe(inputs.store, inputs.criteria, { version: VERSION });
-  for (const w of res.warnings) log.warn(w);
+  if (!inputs.snapshot) {
+    const res = resolveRecipe(inputs.store, inputs.criteria, { version: VERSION });
+    for (const w of res.warnings) log.warn(w);
+    return res;
+  }
+  const res = resolveRecipe(inputs.store, inputs.criteria, { version: VERSION, judgeCandidate: snapshotJudge(inputs.snapshot) });
+  const excluded = res.result.metadata.excludedOverlays ?? [];
+  for (const w of res.result.metadata.constraintWarnings ?? []) {
+    log.info(`overlay ${w.overlay} excluded: ${w.constraint}: ${w.reason}`);
+  }
+  if (excluded.length > 0) log.warn(`${excluded.length} matching overlay(s) excluded by snapshot constraints: ${excluded.join(", ")}`);
+  const baseOnly = res.result.metadata.appliedOverlays.length <= 1;
+  for (const w of res.warnings) {
+    if (baseOnly && excluded.length > 0 && w.startsWith("no environment-specific overlays matched")) {
+      log.warn("every matching overlay was excluded by snapshot constraints; the recipe is the base alone");
+    } else log.warn(w);
+  }
   return res;
 }
 

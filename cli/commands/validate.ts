@@ -1,0 +1,227 @@
+/**
+ * `aicr validate`: check a resolved recipe against a cluster snapshot and write a CTRF report.
+ *
+ * Readiness (the recipe's constraints against the snapshot) always runs first; a constraint that is
+ * not met stops everything and no report is written. Then the requested phases run in order
+ * (deployment, performance, conformance by default); `--no-cluster` reports every check of each phase
+ * as skipped. A human summary goes to stderr; the report to stdout or `--output`, written atomically.
+ *
+ * Exit codes: 0 success (also when a phase only has status `other`); 1 flag syntax (unknown flag,
+ * missing value); 2 invalid `--phase`, missing `--recipe`, bad `--timeout`, `--toleration`,
+ * `--node-selector` or `--namespace`, a `cm://` `--output`; 8 recipe or snapshot cannot be loaded
+ * (missing file, malformed YAML/JSON, wrong kind such as an overlay given as `--recipe`, `cm://`
+ * sources, no `--snapshot`), `--data` problems, readiness constraint not met (no report), a phase
+ * failed with `--fail-on-error` (report written first), or a live phase requested without a cluster
+ * client.
+ */
+import { AicrError, ErrorCode, internal, invalid } from "../../core/errors.ts";
+import type { RecipeResultDocument } from "../../core/schema/recipe-result.ts";
+import type { Snapshot } from "../../core/schema/snapshot.ts";
+import { selectionWarnings } from "../../core/validate/checks.ts";
+import { parseGoDuration } from "../../core/validate/duration.ts";
+import { phaseValues, selectPhases } from "../../core/validate/phases.ts";
+import { readinessError } from "../../core/validate/readiness.ts";
+import { reportJson } from "../../core/validate/report.ts";
+import type { PhaseRunner } from "../../core/validate/runner.ts";
+import { runValidation, type PhaseOutcome } from "../../core/validate/run.ts";
+import { parseNodeSelectors, parseTolerations } from "../../core/validate/scheduling.ts";
+import { readinessFailureText, readinessLines, summaryText } from "../../core/validate/summary.ts";
+import { VERSION } from "../../core/version.ts";
+import { dataArg, kubeconfigArg } from "../args.ts";
+import { loadStore } from "../catalogue.ts";
+import { loadSnapshot, refuseConfigMap } from "../criteria-input.ts";
+import { isStdout, readInput, writeOutput } from "../io.ts";
+import { log } from "../logger.ts";
+import type { Command, RunContext } from "../runner.ts";
+import { writeStderr } from "../stdio.ts";
+
+export const DEFAULT_NAMESPACE = "aicr-validation";
+export const DEFAULT_TIMEOUT = "5m";
+
+const envTrue = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
+
+/** Live phases need validator Jobs on a cluster: refused until the Kubernetes client is wired in. */
+const clusterUnavailable: PhaseRunner = {
+  async begin() {
+    throw internal(
+      "running validator Jobs needs the Kubernetes client, which this build does not have yet: use --no-cluster (phases reported as skipped) or --phase readiness",
+    );
+  },
+  async run() {
+    throw internal("no Kubernetes client: live phases cannot run");
+  },
+};
+
+async function loadRecipe(source: string): Promise<RecipeResultDocument> {
+  try {
+    refuseConfigMap(source, "recipe");
+    const { documentFormat, decodeRecipeResult } = await import("../../core/validate/documents.ts");
+    if (documentFormat(source).guessed) log.warn(`recipe ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
+    const input = await readInput(source, "recipe file");
+    return decodeRecipeResult(input.text, source);
+  } catch (err) {
+    throw internal(`failed to load recipe from ${source}`, err);
+  }
+}
+
+async function obtainSnapshot(source: string | undefined): Promise<Snapshot> {
+  if (source === undefined) {
+    throw internal(
+      "failed to capture a snapshot: without --snapshot the snapshot agent Job must run on the cluster, which needs the Kubernetes client (not in this build yet); capture one with \"aicr snapshot\" and pass --snapshot FILE",
+    );
+  }
+  return loadSnapshot(source);
+}
+
+const namespacePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Logging mode as main.ts chose it: the human summary is for the plain CLI mode only. */
+function plainMode(ctx: RunContext): boolean {
+  return !ctx.args["debug"] && !ctx.args["log-json"] && !envTrue(Bun.env["AICR_DEBUG"]) && !envTrue(Bun.env["AICR_LOG_JSON"]);
+}
+
+function logPhases(phases: readonly PhaseOutcome[]): void {
+  for (const p of phases) {
+    const s = p.report.results.summary;
+    log.info(`phase ${p.phase}: ${p.status}`, { phase: p.phase, status: p.status, tests: s.tests, passed: s.passed, failed: s.failed, skipped: s.skipped, other: s.other });
+    for (const t of p.report.results.tests) {
+      if (t.status !== "failed") continue;
+      const e = t.extra ?? {};
+      log.warn(`${p.phase}/${t.name} failed`, { constraint: e.constraint, expected: e.expected, actual: e.actual, remediation: e.remediation });
+    }
+  }
+}
+
+/** What a validate run uses from outside: replaced in tests, and by the cluster runner once it exists. */
+export interface ValidateDeps {
+  /** Runs live phases (default: refuses, there is no Kubernetes client yet). */
+  runner?: PhaseRunner;
+  /** Milliseconds since the epoch (default: Date.now). */
+  clock?: () => number;
+  /** Where the human summary goes (default: stderr). */
+  writeSummary?: (text: string) => void;
+}
+
+const command: Command = {
+  meta: { name: "validate", description: "Check a recipe against a cluster snapshot (readiness, then validation phases) and write a CTRF report" },
+  args: {
+    recipe: { type: "string", alias: ["r"], description: "Resolved recipe (output of aicr recipe): file or URL", valueHint: "file" },
+    snapshot: { type: "string", alias: ["s"], description: "Snapshot (output of aicr snapshot): file or URL", valueHint: "file" },
+    phase: {
+      type: "string",
+      multiple: true,
+      description: `Phase to run, repeatable (${phaseValues.join(", ")}; default all). Readiness always runs first`,
+      valueHint: "phase",
+    },
+    output: { type: "string", alias: ["o"], description: "CTRF report destination: file or - (default: stdout)", valueHint: "path" },
+    "no-cluster": { type: "boolean", description: "Run readiness only; report every check of the requested phases as skipped" },
+    // No declared default: a `true` default makes the help advertise a --no-fail-on-error the runner does not accept.
+    "fail-on-error": { type: "boolean", description: "Exit 8 when a phase fails (default true; --fail-on-error=false to disable)" },
+    namespace: {
+      type: "string",
+      alias: ["n"],
+      description: `Namespace for the agent and validator Jobs (env AICR_NAMESPACE, default ${DEFAULT_NAMESPACE})`,
+      valueHint: "name",
+    },
+    "node-selector": { type: "string", multiple: true, description: "Node selector key=value for the snapshot agent (repeatable)", valueHint: "k=v" },
+    toleration: {
+      type: "string",
+      multiple: true,
+      description: "Toleration key=value:Effect or key:Effect for agent and validator Jobs (repeatable; default tolerate all)",
+      valueHint: "taint",
+    },
+    timeout: { type: "string", default: DEFAULT_TIMEOUT, description: "How long to wait for the snapshot agent Job (Go duration)", valueHint: "duration" },
+    "no-cleanup": { type: "boolean", description: "Keep Jobs, RBAC and ConfigMaps after the run (for debugging)" },
+    ...dataArg,
+    ...kubeconfigArg,
+  },
+  run: (ctx) => runValidate(ctx),
+};
+
+export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Promise<void> {
+  const args = ctx.args;
+  const writeSummary = deps.writeSummary ?? writeStderr;
+  const timeoutMs = parseGoDuration(String(args["timeout"] ?? DEFAULT_TIMEOUT));
+  if (timeoutMs <= 0) throw invalid(`invalid value for --timeout: "${String(args["timeout"])}" (must be more than 0)`);
+
+  const store = await loadStore(args["data"] as string | undefined);
+  const catalog = store.validators;
+  if (!catalog) throw internal("the validator catalogue (validators/catalog.yaml) is missing from the embedded data");
+
+  // Comma-separated values are split (like every repeatable flag); an empty value is an invalid phase.
+  const selection = selectPhases(list(args["phase"]).flatMap((p) => p.split(",").map((x) => x.trim())));
+  const recipeSource = typeof args["recipe"] === "string" ? args["recipe"].trim() : "";
+  if (recipeSource === "") throw invalid("--recipe is required: pass the resolved recipe written by \"aicr recipe -o recipe.yaml\"");
+  const output = typeof args["output"] === "string" ? args["output"] : undefined;
+  if (output?.trim().startsWith("cm://")) {
+    throw invalid(`cannot write the report to ${output.trim()}: ConfigMap output needs the Kubernetes client, which this build does not have yet; write to a file or stdout`);
+  }
+  const namespace = (args["namespace"] as string | undefined) ?? Bun.env["AICR_NAMESPACE"] ?? DEFAULT_NAMESPACE;
+  if (!namespacePattern.test(namespace) || namespace.length > 63) {
+    throw invalid(`invalid --namespace "${namespace}": expected a Kubernetes namespace name (lower-case letters, digits and -)`);
+  }
+
+  const recipe = await loadRecipe(recipeSource);
+  const snapshotSource = typeof args["snapshot"] === "string" && args["snapshot"].trim() !== "" ? args["snapshot"].trim() : undefined;
+  const snapshot = await obtainSnapshot(snapshotSource);
+
+  const tolerations = parseTolerations(list(args["toleration"]));
+  const nodeSelector = parseNodeSelectors(list(args["node-selector"]));
+  for (const w of selectionWarnings(selection, recipe.validation, recipe.constraints?.length ?? 0)) log.warn(w);
+
+  const plain = plainMode(ctx);
+  const cleanup = !args["no-cleanup"];
+  let run;
+  try {
+    run = await runValidation({
+      recipe,
+      snapshot,
+      selection,
+      catalog,
+      runner: deps.runner ?? clusterUnavailable,
+      noCluster: Boolean(args["no-cluster"]),
+      options: {
+        namespace,
+        nodeSelector,
+        tolerations,
+        timeoutMs,
+        cleanup,
+        ...(typeof args["kubeconfig"] === "string" ? { kubeconfig: args["kubeconfig"] } : {}),
+      },
+      clock: deps.clock ?? (() => Date.now()),
+      version: VERSION,
+    });
+  } catch (err) {
+    throw new AicrError(ErrorCode.Internal, "validation failed", { cause: err });
+  }
+
+  for (const r of run.readiness.results) {
+    if (r.status === "missing" || r.status === "error") log.warn(`readiness: ${r.name} not evaluated: ${r.reason ?? r.status}`);
+    else if (!plain) log.info(`readiness: ${r.name} ${r.status}`, { expected: r.expected, actual: r.actual ?? "" });
+  }
+  if (!run.ok) {
+    const failure = run.readiness.failure;
+    if (plain) writeSummary(readinessFailureText(run.readiness));
+    throw new AicrError(ErrorCode.Internal, "validation failed", {
+      cause: failure ? readinessError(failure, recipe.constraints ?? []) : internal("readiness failed"),
+    });
+  }
+
+  await writeOutput(output, reportJson(run.report));
+  const where = isStdout(output) ? undefined : (output as string).trim();
+  if (plain) writeSummary(summaryText(run.readiness, run.phases, where));
+  else {
+    log.info(readinessLines(run.readiness)[0] ?? "readiness");
+    logPhases(run.phases);
+    log.info("report written", { output: where ?? "stdout", tests: run.report.results.summary.tests });
+  }
+  if (!cleanup && !args["no-cluster"] && selection.phases.length > 0) {
+    log.warn(`--no-cleanup: validator Jobs, ConfigMaps and the cluster-admin binding aicr-validator stay in namespace ${namespace}; remove them with "kubectl delete jobs,configmaps -n ${namespace} -l app.kubernetes.io/managed-by=aicr" and "kubectl delete clusterrolebinding aicr-validator"`);
+  }
+  if (args["fail-on-error"] !== false && run.failed) {
+    throw internal("validation failed: one or more phases did not pass");
+  }
+}
+
+export default command;
