@@ -20,36 +20,21 @@ export interface CriteriaResolution {
   snapshot?: Snapshot;
 }
 
-/** A `cm://namespace/name` source: refused until the Kubernetes client is wired in. */
-export function refuseConfigMap(source: string, what: string): void {
-  if (source.startsWith("cm://")) {
-    throw invalid(
-      `cannot read ${what} ${source}: ConfigMap input needs the Kubernetes client, which this build does not have yet (save it with "kubectl get cm NAME -n NAMESPACE -o jsonpath='{.data.${what}\\.yaml}' > ${what}.yaml" and pass the file)`,
-    );
-  }
-}
-
-/**
- * Read and decode a Snapshot from a file or an http(s) URL; the format comes from the suffix (§4.6:
- * anything but .yaml/.yml/.json is read as JSON, with a warning). Failures are INTERNAL
- * "failed to load snapshot from <source>" with the cause.
- */
-export async function loadSnapshot(source: string): Promise<Snapshot> {
+export async function loadSnapshot(source: string, opts: { kubeconfig?: string } = {}): Promise<Snapshot> {
   try {
-    refuseConfigMap(source, "snapshot");
     const { documentFormat, decodeSnapshot } = await import("../core/validate/documents.ts");
-    if (documentFormat(source).guessed) log.warn(`snapshot ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
-    const { readInput } = await import("./io.ts");
-    const input = await readInput(source, "snapshot file");
-    return decodeSnapshot(input.text, source);
+    const { readSource } = await import("./sources.ts");
+    const input = await readSource(source, "snapshot", opts);
+    if (documentFormat(input.name).guessed) log.warn(`snapshot ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
+    return decodeSnapshot(input.text, input.name);
   } catch (err) {
     throw internal(`failed to load snapshot from ${source}`, err);
   }
 }
 
 /** Criteria detected from a snapshot, then explicit flags on top (each override logged). */
-async function fromSnapshot(source: string, flags: CriteriaInput): Promise<CriteriaResolution> {
-  const snapshot = await loadSnapshot(source);
+async function fromSnapshot(source: string, flags: CriteriaInput, kubeconfig: string | undefined): Promise<CriteriaResolution> {
+  const snapshot = await loadSnapshot(source, { kubeconfig });
   const { detectCriteria } = await import("../core/recipe/snapshot-criteria.ts");
   const { criteria: detected, detections } = detectCriteria(snapshot);
   for (const d of detections) log.debug(`detected ${d.field}=${d.value} from ${d.from}`);
@@ -72,13 +57,15 @@ function flagInput(args: ParsedArgs): CriteriaInput {
   return input;
 }
 
+const kubeconfigOf = (args: ParsedArgs) => (typeof args["kubeconfig"] === "string" ? args["kubeconfig"] : undefined);
+
 export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | undefined): Promise<CriteriaResolution> {
   const flags = flagInput(args);
   const criteriaPath = typeof args["criteria"] === "string" ? args["criteria"] : undefined;
   const snapshotFlag = typeof args["snapshot"] === "string" && args["snapshot"].trim() !== "" ? args["snapshot"].trim() : undefined;
   if (snapshotFlag) {
     if (criteriaPath) log.info(`--snapshot takes precedence: --criteria ${criteriaPath} is ignored`);
-    return fromSnapshot(snapshotFlag, flags);
+    return fromSnapshot(snapshotFlag, flags, kubeconfigOf(args));
   }
   if (criteriaPath) {
     const { loadCriteriaFile } = await import("./criteria-file.ts");
@@ -92,7 +79,7 @@ export async function resolveCriteria(args: ParsedArgs, config: AICRConfig | und
     return { criteria: applyCriteria(fromFile, flags), mode: "criteria-file" };
   }
   const configSnapshot = config?.spec.recipe?.input?.snapshot;
-  if (configSnapshot) return fromSnapshot(configSnapshot, flags);
+  if (configSnapshot) return fromSnapshot(configSnapshot, flags, kubeconfigOf(args));
   const fromConfig = config?.spec.recipe?.criteria;
   if (fromConfig) {
     const base = applyCriteria(anyCriteria(), { ...fromConfig }, { rejectNegativeNodes: true });

@@ -85,12 +85,10 @@ async function loadConfigFile(path: string): Promise<AICRConfig> {
   }
 }
 
-async function loadRecipe(source: string) {
-  if (source.startsWith("cm://")) {
-    throw invalid(`--recipe ${source}: reading recipes from ConfigMaps is not supported yet; export it with "kubectl get cm -o yaml" and pass the file`);
-  }
-  const input = await readInput(source, "recipe file");
-  return parseRecipeResult(input.text, source);
+async function loadRecipe(source: string, kubeconfig: string | undefined) {
+  const { readSource } = await import("../sources.ts");
+  const input = await readSource(source, "recipe", { kubeconfig });
+  return parseRecipeResult(input.text, input.name);
 }
 
 /**
@@ -178,7 +176,8 @@ function summary(title: string, dir: string, files: number, notes: readonly stri
 const command: Command = {
   meta: { name: "bundle", description: "Generate a deployment bundle (Helm charts, values, manifests, scripts) from a recipe" },
   args: {
-    recipe: { type: "string", alias: ["r"], description: "RecipeResult file or URL", valueHint: "file" },
+    recipe: { type: "string", alias: ["r"], description: "RecipeResult file, URL or cm://namespace/name", valueHint: "file" },
+    kubeconfig: { type: "string", alias: ["k"], description: "Kubeconfig for a cm:// recipe", valueHint: "file" },
     output: { type: "string", alias: ["o"], description: `Output directory (default ${DEFAULT_OUTPUT_DIR})`, valueHint: "dir" },
     deployer: { type: "string", alias: ["d"], description: "Deployment method: helm (default), helmfile, flux, argocd, argocd-helm", valueHint: "name" },
     repo: { type: "string", description: "GitOps repository URL (Argo CD deployers)", valueHint: "url" },
@@ -211,7 +210,7 @@ const command: Command = {
     const data = pick<string>(ctx, "data", config?.spec.recipe?.data, "spec.recipe.data");
     const store = await loadStore(data);
     const dataFiles = data ? (await import("../data-dir.ts")).readDataDir(data) : [];
-    const recipe = await loadRecipe(recipeSource);
+    const recipe = await loadRecipe(recipeSource, ctx.args["kubeconfig"] as string | undefined);
     const result = buildBundle({ recipe, store, options, version: VERSION, dataFiles });
     for (const i of result.plan.infos) log.info(i);
 

@@ -29,8 +29,9 @@ import { readinessFailureText, readinessLines, summaryText } from "../../core/va
 import { VERSION } from "../../core/version.ts";
 import { dataArg, kubeconfigArg } from "../args.ts";
 import { loadStore } from "../catalogue.ts";
-import { loadSnapshot, refuseConfigMap } from "../criteria-input.ts";
-import { isStdout, readInput, writeOutput } from "../io.ts";
+import { loadSnapshot } from "../criteria-input.ts";
+import { checkDestination, readSource, writeDocument } from "../sources.ts";
+import { isStdout } from "../io.ts";
 import { log } from "../logger.ts";
 import type { Command, RunContext } from "../runner.ts";
 import { writeStderr } from "../stdio.ts";
@@ -53,25 +54,24 @@ const clusterUnavailable: PhaseRunner = {
   },
 };
 
-async function loadRecipe(source: string): Promise<RecipeResultDocument> {
+async function loadRecipe(source: string, kubeconfig: string | undefined): Promise<RecipeResultDocument> {
   try {
-    refuseConfigMap(source, "recipe");
     const { documentFormat, decodeRecipeResult } = await import("../../core/validate/documents.ts");
-    if (documentFormat(source).guessed) log.warn(`recipe ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
-    const input = await readInput(source, "recipe file");
-    return decodeRecipeResult(input.text, source);
+    const input = await readSource(source, "recipe", { kubeconfig });
+    if (documentFormat(input.name).guessed) log.warn(`recipe ${source} has no .yaml/.yml/.json suffix; reading it as JSON`);
+    return decodeRecipeResult(input.text, input.name);
   } catch (err) {
     throw internal(`failed to load recipe from ${source}`, err);
   }
 }
 
-async function obtainSnapshot(source: string | undefined): Promise<Snapshot> {
+async function obtainSnapshot(source: string | undefined, kubeconfig: string | undefined): Promise<Snapshot> {
   if (source === undefined) {
     throw internal(
       "failed to capture a snapshot: without --snapshot the snapshot agent Job must run on the cluster, which needs the Kubernetes client (not in this build yet); capture one with \"aicr snapshot\" and pass --snapshot FILE",
     );
   }
-  return loadSnapshot(source);
+  return loadSnapshot(source, { kubeconfig });
 }
 
 const namespacePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -154,17 +154,16 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
   const recipeSource = typeof args["recipe"] === "string" ? args["recipe"].trim() : "";
   if (recipeSource === "") throw invalid("--recipe is required: pass the resolved recipe written by \"aicr recipe -o recipe.yaml\"");
   const output = typeof args["output"] === "string" ? args["output"] : undefined;
-  if (output?.trim().startsWith("cm://")) {
-    throw invalid(`cannot write the report to ${output.trim()}: ConfigMap output needs the Kubernetes client, which this build does not have yet; write to a file or stdout`);
-  }
+  await checkDestination(output, { kubeconfig: typeof args["kubeconfig"] === "string" ? args["kubeconfig"] : undefined });
   const namespace = (args["namespace"] as string | undefined) ?? Bun.env["AICR_NAMESPACE"] ?? DEFAULT_NAMESPACE;
   if (!namespacePattern.test(namespace) || namespace.length > 63) {
     throw invalid(`invalid --namespace "${namespace}": expected a Kubernetes namespace name (lower-case letters, digits and -)`);
   }
 
-  const recipe = await loadRecipe(recipeSource);
+  const kubeconfig = typeof args["kubeconfig"] === "string" ? args["kubeconfig"] : undefined;
+  const recipe = await loadRecipe(recipeSource, kubeconfig);
   const snapshotSource = typeof args["snapshot"] === "string" && args["snapshot"].trim() !== "" ? args["snapshot"].trim() : undefined;
-  const snapshot = await obtainSnapshot(snapshotSource);
+  const snapshot = await obtainSnapshot(snapshotSource, kubeconfig);
 
   const tolerations = parseTolerations(list(args["toleration"]));
   const nodeSelector = parseNodeSelectors(list(args["node-selector"]));
@@ -208,7 +207,8 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
     });
   }
 
-  await writeOutput(output, reportJson(run.report));
+  const json = reportJson(run.report);
+  await writeDocument(output, { text: json, configMapText: json.replace(/\n$/, ""), format: "json", kind: "ValidationReport" }, { kubeconfig, version: VERSION });
   const where = isStdout(output) ? undefined : (output as string).trim();
   if (plain) writeSummary(summaryText(run.readiness, run.phases, where));
   else {

@@ -109,14 +109,15 @@ export function toTable(doc: unknown, structDepth = Infinity): string {
   return [line("FIELD", "VALUE"), line("-----", "-----"), ...rows.map(([k, v]) => line(k, v))].join("\n") + "\n";
 }
 
-export function formatRecipe(result: RecipeResult, format: OutputFormat): string {
+/** Text of a recipe. ConfigMap payloads use 4-space YAML and JSON without a trailing newline. */
+export function formatRecipe(result: RecipeResult, format: OutputFormat, opts: { forConfigMap?: boolean } = {}): string {
   switch (format) {
     case "json":
-      return stringifyJson(recipeDocument(result, "byte"));
+      return stringifyJson(recipeDocument(result, "byte"), { trailingNewline: !opts.forConfigMap });
     case "table":
       return toTable(recipeDocument(result, "natural"), 3);
     default:
-      return stringifyYaml(recipeDocument(result, "natural"));
+      return stringifyYaml(recipeDocument(result, "natural"), { indent: opts.forConfigMap ? 4 : 2 });
   }
 }
 

@@ -14,10 +14,15 @@ export interface Run {
   stderr: string;
 }
 
+const emptyHome = mkdtempSync(join(tmpdir(), "aicr-home-"));
+
 const cleanEnv = (): Record<string, string> => {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("AICR_")) env[k] = v;
   env["NO_COLOR"] = "1";
+  // No cluster of the developer's leaks in: an empty home and no KUBECONFIG.
+  env["HOME"] = emptyHome;
+  delete env["KUBECONFIG"];
   return env;
 };
 

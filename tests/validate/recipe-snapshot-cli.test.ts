@@ -79,7 +79,7 @@ describe("recipe --snapshot", () => {
     // what, args, exit for recipe, exit for query, message
     ["snapshot not found", ["-s", join(tmp, "none.yaml")], 8, 8, /failed to load snapshot from .*none\.yaml: \[NOT_FOUND\] snapshot file not found/],
     ["a recipe given as the snapshot", ["-s", join(REPO, "recipes", "overlays", "eks.yaml")], 8, 8, /eks\.yaml is a recipe overlay \(kind RecipeMetadata\), not a Snapshot/],
-    ["a cm:// snapshot", ["-s", "cm://gpu-operator/aicr-snapshot"], 8, 8, "ConfigMap input needs the Kubernetes client"],
+    ["a cm:// snapshot with no cluster configured", ["-s", "cm://gpu-operator/aicr-snapshot"], 8, 8, "no Kubernetes cluster configured"],
     ["an invalid flag value in snapshot mode", ["-s", snap("eks-h100-ubuntu.yaml"), "--intent", "serving"], 8, 2, 'invalid intent type: "serving"'],
   ];
   for (const [what, args, recipeCode, queryCode, message] of failures) {
