@@ -38,25 +38,8 @@ function noteRef(p: Provenance | undefined, ref: ComponentRef, layer: Layer): vo
 
 /** The base spec as the starting point of a merge (deep copy). */
 export function startFromBase(spec: RecipeSpec | undefined, layer: Layer, p?: Provenance): MergedSpec {
-  const s = spec ?? {};
-  const merged: MergedSpec = {
-    constraints: new Map(),
-    refs: new Map(),
-    validation: s.validation ? { ...s.validation } : undefined,
-    mixins: [],
-    sorted: false,
-  };
-  for (const c of s.constraints ?? []) {
-    merged.constraints.set(c.name, c);
-    p?.constraints.set(c.name, layer);
-  }
-  for (const r of s.componentRefs ?? []) {
-    const prior = merged.refs.get(r.name);
-    merged.refs.set(r.name, prior ? mergeRef(prior, r) : r);
-    noteRef(p, r, layer);
-  }
-  if (s.validation && p) for (const ph of phaseNames) if (s.validation[ph]) p.validation.set(ph, layer);
-  for (const m of s.mixins ?? []) if (!merged.mixins.includes(m)) merged.mixins.push(m);
+  const merged: MergedSpec = { constraints: new Map(), refs: new Map(), validation: undefined, mixins: [], sorted: false };
+  applyLayer(merged, spec ?? {}, layer, p);
   return merged;
 }
 
@@ -84,10 +67,13 @@ export function mergeRef(base: ComponentRef, over: ComponentRef): ComponentRef {
   return out;
 }
 
-/** Merge one overlay's spec into the accumulated result. */
+/** Merge one overlay's spec into the accumulated result (lists are then emitted sorted by name). */
 export function mergeSpec(merged: MergedSpec, spec: RecipeSpec | undefined, layer: Layer, p?: Provenance): void {
-  const s = spec ?? {};
   merged.sorted = true;
+  applyLayer(merged, spec ?? {}, layer, p);
+}
+
+function applyLayer(merged: MergedSpec, s: RecipeSpec, layer: Layer, p?: Provenance): void {
   for (const c of s.constraints ?? []) {
     merged.constraints.set(c.name, c);
     p?.constraints.set(c.name, layer);

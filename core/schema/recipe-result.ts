@@ -2,7 +2,8 @@
 import * as v from "valibot";
 import { ComponentRefSchema } from "./component-ref.ts";
 import { ConstraintSchema } from "./constraint.ts";
-import { int, opt, stringList } from "./fields.ts";
+import { OverlayCriteriaSchema } from "./criteria.ts";
+import { opt, stringList } from "./fields.ts";
 import { ValidationSchema } from "./validation.ts";
 import type { YamlPath } from "../yaml.ts";
 
@@ -16,15 +17,8 @@ export const ConstraintWarningSchema = v.object({
   reason: v.string(),
 });
 
-/** The query criteria as recorded in a result: canonical values, `any` for unset fields. */
-export const ResultCriteriaSchema = v.object({
-  service: opt(v.string()),
-  accelerator: opt(v.string()),
-  intent: opt(v.string()),
-  os: opt(v.string()),
-  platform: opt(v.string()),
-  nodes: opt(int),
-});
+/** The query criteria as recorded in a result (canonical values, `any` for unset fields): same fields as an overlay's. */
+export const ResultCriteriaSchema = OverlayCriteriaSchema;
 
 export const RecipeResultSchema = v.object({
   kind: v.literal(RecipeResultKind, `kind must be ${RecipeResultKind}`),
