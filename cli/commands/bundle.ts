@@ -180,7 +180,7 @@ const command: Command = {
     kubeconfig: { type: "string", alias: ["k"], description: "Kubeconfig for a cm:// recipe", valueHint: "file" },
     output: { type: "string", alias: ["o"], description: `Output directory (default ${DEFAULT_OUTPUT_DIR})`, valueHint: "dir" },
     deployer: { type: "string", alias: ["d"], description: "Deployment method: helm (default), helmfile, flux, argocd, argocd-helm", valueHint: "name" },
-    repo: { type: "string", description: "GitOps repository URL (Argo CD deployers)", valueHint: "url" },
+    repo: { type: "string", description: "GitOps repository URL (argocd, argocd-helm and flux deployers)", valueHint: "url" },
     ...listFlags,
     "workload-gate": { type: "string", description: "Runtime-required taint for the Skyhook operator, key=value:Effect or key:Effect", valueHint: "taint" },
     nodes: { type: "string", int: true, description: "Estimated number of GPU nodes written at the registry's node-count paths (0 = unset)", valueHint: "n" },

@@ -69,6 +69,7 @@ export function buildBundle(input: BundleInput): BundleResult {
   const deployer = deployerFor(input.options.deployer);
   const plan = planBundle(input);
   deployer.check?.(plan, input.options);
+  plan.notes.push(...(deployer.notes?.(plan, input.options) ?? []));
   const tree = deployer.render(plan, input.options);
   for (const f of plan.dataFiles) addFile(tree, `${DATA_DIR}/${f.path}`, f.text);
   addFile(tree, CHECKSUMS_FILE, checksumsFor(tree));

@@ -13,6 +13,8 @@ export interface Deployer {
   readonly title: string;
   /** Reject options this deployer cannot honour (INVALID_REQUEST), before anything is rendered. */
   check?(plan: BundlePlan, options: BundleOptions): void;
+  /** Deployment notes of this deployer (e.g. an option it ignores), added to the plan's notes before rendering. */
+  notes?(plan: BundlePlan, options: BundleOptions): string[];
   /** Every file of the bundle except checksums.txt and data/, with paths relative to the bundle root. */
   render(plan: BundlePlan, options: BundleOptions): FileTree;
   /** What the user does next with the bundle written to `dir`, one step per entry. */

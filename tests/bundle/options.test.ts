@@ -196,9 +196,12 @@ describe("recipe.yaml and layout", () => {
     expect(text(tree, "README.md")).not.toContain("gpu-operator-post");
   });
 
-  test("deployers other than helm are accepted by name but not available yet", () => {
-    for (const d of ["helmfile", "flux", "argocd", "argocd-helm"]) {
-      expect(() => bundleOf(training, { deployer: d })).toThrow(`deployer "${d}" is not available in this build yet (available: helm)`);
+  test("every deployer name resolves to a deployer that renders its own tree", () => {
+    const marker: Record<string, string> = { helmfile: "helmfile.yaml", flux: "kustomization.yaml", argocd: "app-of-apps.yaml", "argocd-helm": "Chart.yaml" };
+    for (const [d, file] of Object.entries(marker)) {
+      const { tree } = bundleOf(training, { deployer: d, repo: "https://git.example.com/platform/gpu.git" });
+      expect([...tree.keys()]).toContain(file);
+      expect([...tree.keys()]).not.toContain("deploy.sh");
     }
   });
 });

@@ -5,10 +5,18 @@
 import { invalid } from "../../errors.ts";
 import type { Deployer } from "../deployer.ts";
 import type { DeployerName } from "../options.ts";
+import { argocdDeployer } from "./argocd.ts";
+import { argocdHelmDeployer } from "./argocd-helm.ts";
+import { fluxDeployer } from "./flux.ts";
 import { helmDeployer } from "./helm.ts";
+import { helmfileDeployer } from "./helmfile.ts";
 
 export const deployers: Partial<Record<DeployerName, Deployer>> = {
   helm: helmDeployer,
+  helmfile: helmfileDeployer,
+  flux: fluxDeployer,
+  argocd: argocdDeployer,
+  "argocd-helm": argocdHelmDeployer,
 };
 
 export function deployerFor(name: DeployerName): Deployer {
