@@ -5,6 +5,7 @@
  */
 import type { Document, LineCounter, Node } from "yaml";
 import { invalid } from "./errors.ts";
+import { jsonErrorOffset } from "./json-error-offset.ts";
 
 /** The `yaml` package, loaded on first use so that commands which parse no YAML do not pay for it. */
 let yamlLib: typeof import("yaml") | undefined;
@@ -74,11 +75,103 @@ function keepRawText(typed: unknown, raw: unknown, free: FreeFormPredicate, path
   return typed;
 }
 
+const indentOf = (line: string) => line.length - line.trimStart().length;
+const blockKey = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[&*!|>%@`,?:-][^#]*?|[-?:][^\s#][^#]*?)\s*:(?:\s+(.*))?$/;
+
+/**
+ * Whether a block mapping repeats a key, by scanning lines (block scalars and flow collections are
+ * skipped). Used to decide whether the fast parser, which silently keeps the last duplicate, may be
+ * trusted; anything it flags goes through the full parser, which reports it with its position.
+ */
+export function hasDuplicateBlockKey(text: string): boolean {
+  const stack: { indent: number; keys: Set<string> }[] = [];
+  let scalarParent = -1;
+  let flowDepth = 0;
+  for (const raw of text.split("\n")) {
+    const trimmed = raw.trim();
+    if (scalarParent >= 0) {
+      if (trimmed === "" || indentOf(raw) > scalarParent) continue;
+      scalarParent = -1;
+    }
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed === "---" || trimmed === "...") continue;
+    if (flowDepth > 0) {
+      for (const ch of trimmed) flowDepth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+      continue;
+    }
+    let indent = indentOf(raw);
+    let rest = raw.slice(indent);
+    while (rest.startsWith("- ") || rest === "-") {
+      indent += 2;
+      rest = rest.slice(2).trimStart();
+      while (stack.length > 0 && (stack.at(-1) as { indent: number }).indent >= indent) stack.pop();
+      stack.push({ indent, keys: new Set() });
+    }
+    const m = blockKey.exec(rest);
+    if (!m) continue;
+    let key = m[1] as string;
+    if (key.startsWith('"')) key = JSON.parse(key) as string;
+    else if (key.startsWith("'")) key = key.slice(1, -1).replace(/''/g, "'");
+    while (stack.length > 0 && (stack.at(-1) as { indent: number }).indent > indent) stack.pop();
+    let top = stack.at(-1);
+    if (!top || top.indent !== indent) {
+      top = { indent, keys: new Set() };
+      stack.push(top);
+    }
+    if (key !== "<<") {
+      if (top.keys.has(key)) return true;
+      top.keys.add(key);
+    }
+    const value = (m[2] ?? "").replace(/\s+#.*$/, "").trim();
+    if (/^[|>][-+0-9]*$/.test(value)) scalarParent = indent;
+    else if (value.startsWith("[") || value.startsWith("{")) {
+      for (const ch of value) flowDepth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+    }
+  }
+  return false;
+}
+
+/** A number or boolean where a typed field expects text (its source text must then be kept). */
+function typedScalarOutside(v: unknown, free: FreeFormPredicate, path: (string | number)[]): boolean {
+  if (free(path)) return false;
+  if (typeof v === "number" || typeof v === "boolean") return true;
+  if (Array.isArray(v)) return v.some((x, i) => typedScalarOutside(x, free, [...path, i]));
+  if (v !== null && typeof v === "object") return Object.entries(v).some(([k, x]) => typedScalarOutside(x, free, [...path, k]));
+  return false;
+}
+
+/**
+ * Bun's native YAML parser, used when its result is certain to equal the full parser's: one document,
+ * no duplicate keys, and no typed field whose source text would be lost. Undefined otherwise.
+ */
+function parseFast(text: string, freeForm: FreeFormPredicate): { value: unknown } | undefined {
+  if (/^(?:---|\.\.\.)/m.test(text.replace(/^(?:\s*#.*\n|\s*\n)*---[^\n]*\n/, ""))) return undefined;
+  let value: unknown;
+  try {
+    value = Bun.YAML.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(value) && /^---/m.test(text)) return undefined;
+  if (freeForm !== allFree && typedScalarOutside(value, freeForm, [])) return undefined;
+  if (hasDuplicateBlockKey(text)) return undefined;
+  return { value: value ?? null };
+}
+
 /**
  * Parse the first YAML document of `text`. Syntax errors and duplicate keys are all reported at once,
  * each as `file:line:col: message`, in one INVALID_REQUEST error.
  */
 export function parseYaml(text: string, file: string, freeForm: FreeFormPredicate = allFree): ParsedYaml {
+  const fast = parseFast(text, freeForm);
+  if (fast) {
+    // Positions (for schema error messages) come from the full parser, only when asked for.
+    let slow: ParsedYaml | undefined;
+    return { value: fast.value, position: (path) => (slow ??= parseYamlFully(text, file, freeForm)).position(path) };
+  }
+  return parseYamlFully(text, file, freeForm);
+}
+
+function parseYamlFully(text: string, file: string, freeForm: FreeFormPredicate): ParsedYaml {
   const { LineCounter, parseDocument } = lib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, merge: true, prettyErrors: true, version: "1.2" });
@@ -108,8 +201,8 @@ export function parseJson(text: string, file: string): ParsedYaml {
     const msg = err instanceof Error ? err.message : String(err);
     const m = /position (\d+)/.exec(msg);
     let where = file;
-    if (m) {
-      const offset = Number(m[1]);
+    const offset = m ? Number(m[1]) : jsonErrorOffset(text);
+    if (offset >= 0) {
       const before = text.slice(0, offset).split("\n");
       where = `${file}:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
     }

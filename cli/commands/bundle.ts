@@ -3,7 +3,7 @@
  * charts and images it would deploy). Flags win over the AICRConfig file's `spec.bundle`; list flags
  * replace its lists. The directory is written whole or not at all.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync, chmodSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { AicrError, ErrorCode, invalid } from "../../core/errors.ts";
 import { buildBundle } from "../../core/bundle/bundle.ts";
@@ -113,16 +113,15 @@ function checkOutputDir(dir: string): "absent" | "empty" | "bundle" {
   throw invalid(`output directory ${dir} is not empty and holds no earlier bundle: choose another directory or empty it`);
 }
 
-function writeFileSynced(path: string, content: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const fd = openSync(path, "wx", mode);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+/** Write one file of the tree (its directory created once); no fsync: the whole tree is renamed into place. */
+function writeTreeFile(path: string, content: string, mode: number, made: Set<string>): void {
+  const d = dirname(path);
+  if (!made.has(d)) {
+    mkdirSync(d, { recursive: true, mode: 0o755 });
+    made.add(d);
   }
-  chmodSync(path, mode);
+  writeFileSync(path, content, { flag: "wx", mode });
+  if (mode !== 0o644) chmodSync(path, mode);
 }
 
 /**
@@ -139,7 +138,8 @@ function writeTreeAtomic(dir: string, tree: FileTree): void {
     mkdirSync(parent, { recursive: true });
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { mode: 0o755 });
-    for (const [path, f] of tree) writeFileSynced(join(tmp, path), f.content, f.mode);
+    const made = new Set<string>([tmp]);
+    for (const [path, f] of tree) writeTreeFile(join(tmp, path), f.content, f.mode, made);
     if (state === "bundle") {
       for (const name of readdirSync(dir)) {
         if (!name.startsWith(".") || tree.has(name)) continue;

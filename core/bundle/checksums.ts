@@ -2,7 +2,6 @@
  * `checksums.txt`: the SHA-256 of every bundle file but itself, one `<hex>  <path>` line per file in
  * path byte order (the format `sha256sum -c` reads).
  */
-import { createHash } from "node:crypto";
 import { invalid } from "../errors.ts";
 import { byteCompare } from "../yaml.ts";
 import type { FileTree } from "./file-tree.ts";
@@ -10,7 +9,8 @@ import type { FileTree } from "./file-tree.ts";
 export const CHECKSUMS_FILE = "checksums.txt";
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  // Bun's native hasher: node:crypto would load Node's stream machinery just for this.
+  return new Bun.CryptoHasher("sha256").update(data).digest("hex");
 }
 
 /** The checksums file of a tree (any existing checksums.txt entry is ignored). */

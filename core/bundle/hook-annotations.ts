@@ -4,8 +4,13 @@
  * the hook annotation goes, its `hook-weight` and `hook-delete-policy` go with it. Only the affected lines
  * change; comments and layout elsewhere are kept.
  */
-import { isMap, isScalar, parseAllDocuments, type Document, type Pair, type YAMLMap } from "yaml";
+import type { Document, Pair, YAMLMap } from "yaml";
 import { invalid } from "../errors.ts";
+
+/** The `yaml` package (only for the rare manifests the fast path cannot edit). */
+const yamlLib = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
+const isMap = (n: unknown): n is YAMLMap => yamlLib().isMap(n);
+const isScalar = (n: unknown) => yamlLib().isScalar(n);
 
 const HOOK = "helm.sh/hook";
 const HOOK_COMPANIONS = ["helm.sh/hook-weight", "helm.sh/hook-delete-policy"];
@@ -78,9 +83,143 @@ export interface StrippedManifest {
   hasObjects: boolean;
 }
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The document texts of a YAML stream, split at `---` marker lines (column 0). */
+function splitDocuments(src: string): string[] {
+  const out: string[] = [];
+  let cur: string[] = [];
+  for (const line of src.split("\n")) {
+    if (/^---(\s.*)?$/.test(line)) {
+      out.push(cur.join("\n"));
+      cur = [];
+    } else cur.push(line);
+  }
+  out.push(cur.join("\n"));
+  return out;
+}
+
+/** The annotations a document should end up with, or undefined when nothing changes. */
+function strippedAnnotations(obj: Obj): Obj | null | undefined {
+  const meta = obj["metadata"];
+  if (!isObj(meta) || !isObj(meta["annotations"])) return undefined;
+  const ann = meta["annotations"];
+  const hook = ann[HOOK];
+  if (hook === undefined) return undefined;
+  const phases = String(hook).split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const kept = phases.filter((ph) => !syncHookPhases.has(ph));
+  if (kept.length === phases.length) return undefined;
+  const next: Obj = { ...ann };
+  if (kept.length > 0) next[HOOK] = kept.join(",");
+  else for (const k of [HOOK, ...HOOK_COMPANIONS]) delete next[k];
+  return Object.keys(next).length > 0 ? next : null;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const keyLines = new Map<string, RegExp>();
+/** `  helm.sh/hook: …` (optionally quoted key), compiled once per key. */
+const keyLine = (key: string): RegExp => {
+  let re = keyLines.get(key);
+  if (!re) keyLines.set(key, (re = new RegExp(`^(\\s+)(["']?)${escapeRe(key)}\\2\\s*:(.*)$`)));
+  return re;
+};
+
+/** Edit one document's text by lines; the caller verifies the result. */
+function editDocumentLines(text: string, want: Obj | null, keptHook: string | undefined): string | undefined {
+  const lines = text.split("\n");
+  const hookIdx = lines.findIndex((l) => keyLine(HOOK).test(l));
+  if (hookIdx < 0 || lines.filter((l) => keyLine(HOOK).test(l)).length !== 1) return undefined;
+  const indent = (keyLine(HOOK).exec(lines[hookIdx] as string) as RegExpExecArray)[1] as string;
+  if (keptHook !== undefined) {
+    lines[hookIdx] = `${indent}${HOOK}: ${keptHook}`;
+    return lines.join("\n");
+  }
+  const drop = new Set<number>([hookIdx]);
+  for (const k of HOOK_COMPANIONS) {
+    lines.forEach((l, i) => {
+      const m = keyLine(k).exec(l);
+      if (m && m[1] === indent) drop.add(i);
+    });
+  }
+  if (want === null) {
+    // The annotations map empties: drop its key line, the nearest shallower `annotations:` above.
+    for (let i = hookIdx - 1; i >= 0; i--) {
+      const m = /^(\s*)annotations:\s*$/.exec(lines[i] as string);
+      if (m && (m[1] as string).length < indent.length) {
+        drop.add(i);
+        break;
+      }
+      if (i === 0) return undefined;
+    }
+  }
+  return lines.filter((_, i) => !drop.has(i)).join("\n");
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Fast path on Bun's native YAML parser: validates every document and strips hooks by editing lines,
+ * checking each edit by parsing the result. Undefined when a document needs the full YAML library.
+ */
+function stripFast(src: string, name: string): StrippedManifest | undefined {
+  const docs = splitDocuments(src);
+  let hasObjects = false;
+  const outDocs: string[] = [];
+  for (const [i, text] of docs.entries()) {
+    let obj: unknown;
+    try {
+      obj = Bun.YAML.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (Array.isArray(obj) && /^---/m.test(text)) return undefined;
+    if (obj === null || obj === undefined) {
+      outDocs.push(text);
+      continue;
+    }
+    if (!isObj(obj)) throw invalid(`rendered manifest ${name}: document ${i + 1} is not a Kubernetes object (not a mapping)`);
+    if (typeof obj["apiVersion"] !== "string" || typeof obj["kind"] !== "string") {
+      throw invalid(`rendered manifest ${name}: document ${i + 1} has no apiVersion or kind`);
+    }
+    hasObjects = true;
+    const want = strippedAnnotations(obj);
+    if (want === undefined) {
+      outDocs.push(text);
+      continue;
+    }
+    const keptHook = want !== null && want[HOOK] !== undefined ? String(want[HOOK]) : undefined;
+    const edited = editDocumentLines(text, want, keptHook);
+    if (edited === undefined) return undefined;
+    const meta = obj["metadata"] as Obj;
+    const expected: Obj = { ...obj, metadata: { ...meta } };
+    if (want === null) delete (expected["metadata"] as Obj)["annotations"];
+    else (expected["metadata"] as Obj)["annotations"] = want;
+    let check: unknown;
+    try {
+      check = Bun.YAML.parse(edited);
+    } catch {
+      return undefined;
+    }
+    if (!sameJson(check, expected)) return undefined;
+    outDocs.push(edited);
+  }
+  // Re-join with the original markers.
+  const markers = src.split("\n").filter((l) => /^---(\s.*)?$/.test(l));
+  let text = outDocs[0] ?? "";
+  markers.forEach((m, i) => {
+    text += `\n${m}\n${outDocs[i + 1] ?? ""}`;
+  });
+  return { text, hasObjects };
+}
+
 /** Strip install/upgrade hook annotations; `name` is used in error messages. */
 export function stripSyncHooks(src: string, name: string): StrippedManifest {
-  const docs = parseAllDocuments(src);
+  return stripFast(src, name) ?? stripWithYamlLibrary(src, name);
+}
+
+function stripWithYamlLibrary(src: string, name: string): StrippedManifest {
+  const docs = yamlLib().parseAllDocuments(src);
   if (!Array.isArray(docs)) return { text: src, hasObjects: false };
   const edits: Edit[] = [];
   let hasObjects = false;

@@ -108,5 +108,7 @@ export function parseTemplate(text: string, name: string, opts: TemplateOptions 
 
 /** Parse and execute in one step. */
 export function renderTemplate(text: string, data: unknown, name: string, opts: TemplateOptions & ExecuteOptions = {}): string {
+  // Text without any action renders as itself (as in Go); large static manifests skip the parser.
+  if (!text.includes("{{")) return text;
   return parseTemplate(text, name, opts).execute(data, opts);
 }
