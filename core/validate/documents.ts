@@ -40,6 +40,7 @@ const kindName: Record<string, string> = {
   RecipeCriteria: "a criteria file (kind RecipeCriteria)",
   RecipeResult: "a resolved recipe (kind RecipeResult)",
   Snapshot: "a snapshot (kind Snapshot)",
+  FleetSnapshot: "a fleet snapshot (kind FleetSnapshot)",
   AICRConfig: "a config file (kind AICRConfig)",
   ComponentRegistry: "a component registry (kind ComponentRegistry)",
   ValidatorCatalog: "a validator catalogue (kind ValidatorCatalog)",
