@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 /**
  * `aicr-agent`: the node agent. `aicr-agent snapshot` measures the node it runs on and writes a Snapshot
- * document to stdout or a file. Every failure becomes one `error:` line on stderr and an exit status
- * (stack traces only with --debug). Collectors and writers load only when a snapshot is taken.
+ * document to stdout or a file; `aicr-agent check <name>` runs one validation check (what validator
+ * Jobs run). Every failure becomes one `error:` line on stderr and an exit status (stack traces only
+ * with --debug). Collectors, writers and checks load only when their command runs.
  */
 import { AicrError, errorDetails, exitCodeFor, invalid, renderError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
@@ -16,6 +17,7 @@ export const EXIT_INTERRUPTED: Record<"SIGINT" | "SIGTERM", number> = { SIGINT: 
 const snapshotFlags: readonly FlagDef[] = [
   { name: "output", alias: "o", type: "string", value: "PATH", description: 'Write the snapshot to PATH (atomically) instead of stdout; "-" means stdout' },
   { name: "format", alias: "t", type: "string", value: "FORMAT", description: "Output format: yaml (default) or json" },
+  { name: "template", type: "string", value: "SOURCE", description: "Render with a Go template (Sprig functions): FILE, URL or builtin:report" },
   { name: "host-root", type: "string", value: "DIR", description: "Read host files and find host commands under DIR, e.g. /host (default /)" },
   { name: "timeout", type: "string", value: "DURATION", description: "Deadline of each collector, e.g. 30s or 1m (default 30s)" },
   { name: "kubeconfig", type: "string", value: "PATH", description: "Kubeconfig for the cluster readings and cm:// output (default: KUBECONFIG, ~/.kube/config, in-cluster)" },
@@ -30,10 +32,11 @@ const rootHelp = `aicr-agent ${VERSION}: the AI Cluster Runtime node agent
 
 Usage:
   aicr-agent snapshot [flags]   Measure this node (OS, GPU, systemd, Kubernetes) and write a Snapshot document
+  aicr-agent check <name>       Run one validation check against the cluster (validator Jobs run this)
   aicr-agent --version          Print the version
   aicr-agent --help             Show this help
 
-Run "aicr-agent snapshot --help" for the snapshot flags.
+Run "aicr-agent snapshot --help" for the snapshot flags, "aicr-agent check --help" for the checks.
 `;
 
 const snapshotHelp = `Measure this node and write a Snapshot document (kind: Snapshot, apiVersion: aicr.nvidia.com/v1alpha1).
@@ -53,8 +56,9 @@ ${flagHelp(snapshotFlags)}
 Exit status:
   0    complete snapshot written
   1    unexpected error
-  2    invalid command line: unknown flag, unknown format, bad duration, unusable --output or --host-root
-  3    --require-gpu was set and no GPU was detected (nothing written)
+  2    invalid command line: unknown flag, unknown format, bad duration, unusable --output or --host-root,
+       a --template that does not parse (template: NAME:LINE:COL: ...) or fails to render
+  3    --require-gpu was set and no GPU was detected, or the --template file was not found (nothing written)
   8    the snapshot could not be written
   ${EXIT_PARTIAL_SNAPSHOT}    partial snapshot: written, but a collector failed or timed out (see status.collectors)
   130  interrupted by SIGINT, 143 by SIGTERM (nothing written)
@@ -113,6 +117,7 @@ async function runSnapshot(argv: readonly string[], io: MainIo, debugRef: { debu
   const output = flags["output"] as string | undefined;
   checkOutputTarget(output);
   const toConfigMap = output !== undefined && output.trim().startsWith("cm://");
+  const render = flags["template"] === undefined ? undefined : await (await import("./template-flag.ts")).prepareTemplate(String(flags["template"]), { toConfigMap, formatGiven: flags["format"] !== undefined });
   const kubeconfig = flags["kubeconfig"] as string | undefined;
   const noCluster = flags["no-cluster"] === true;
   if (toConfigMap && noCluster) throw invalid("--no-cluster cannot be combined with a cm:// output");
@@ -170,7 +175,7 @@ async function runSnapshot(argv: readonly string[], io: MainIo, debugRef: { debu
     const res = await kube.writeSnapshotConfigMap(clientRef, uri, serializeSnapshot(doc, format, { forConfigMap: true }), format, VERSION, String(doc.metadata["source-node"] ?? ""));
     io.err(`snapshot written to ${uri}${res.compressed ? " (gzip-compressed)" : ""}\n`);
   } else {
-    const text = serializeSnapshot(doc, format);
+    const text = render ? render(doc) : serializeSnapshot(doc, format);
     if (output === undefined || output.trim() === "" || output.trim() === "-") await io.out(text);
     else await writeOutput(output, text);
   }
@@ -203,6 +208,15 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       return 0;
     }
     if (first === "snapshot") return await runSnapshot(args, io, debugRef);
+    if (first === "check") {
+      debugRef.debug ||= args.includes("--debug");
+      const { runCheckCommand } = await import("./checks/command.ts");
+      // Evidence lines are written in order, and all of them before the exit.
+      let written: Promise<void> = Promise.resolve();
+      const code = await runCheckCommand(args, { out: (t) => void (written = written.then(() => io.out(t))), err: io.err });
+      await written;
+      return code;
+    }
     if (first.startsWith("-")) throw invalid(`unknown flag: ${first} (run "aicr-agent --help" for usage)`);
     throw invalid(`unknown command "${first}" (run "aicr-agent --help" for usage)`);
   } catch (err) {

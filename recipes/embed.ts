@@ -43,3 +43,13 @@ export function embeddedTexts(): string {
   for (const f of catalogueFiles(import.meta.dir)) if (f.path.includes("components/")) texts[f.path] = f.text;
   return JSON.stringify(texts);
 }
+
+/** Macro entry point: name -> text of every example template under templates/ (`builtin:NAME` sources). */
+export function embeddedTemplates(): string {
+  const dir = join(import.meta.dir, "templates");
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith(".tmpl")) out[name] = readFileSync(join(dir, name), "utf8");
+  }
+  return JSON.stringify(out);
+}

@@ -5,18 +5,25 @@
  * not met stops everything and no report is written. Then the requested phases run in order
  * (deployment, performance, conformance by default); `--no-cluster` reports every check of each phase
  * as skipped. A human summary goes to stderr; the report to stdout or `--output`, written atomically.
+ * A FleetSnapshot as `--snapshot` gets readiness per node (core/validate/fleet.ts).
  *
  * Exit codes: 0 success (also when a phase only has status `other`); 1 flag syntax (unknown flag,
  * missing value); 2 invalid `--phase`, missing `--recipe`, bad `--timeout`, `--toleration`,
  * `--node-selector` or `--namespace`, a `cm://` `--output`; 8 recipe or snapshot cannot be loaded
  * (missing file, malformed YAML/JSON, wrong kind such as an overlay given as `--recipe`, `cm://`
  * sources, no `--snapshot`), `--data` problems, readiness constraint not met (no report), a phase
- * failed with `--fail-on-error` (report written first), or a live phase requested without a cluster
- * client.
+ * failed with `--fail-on-error` (report written first), or live phases requested without a
+ * reachable cluster.
+ *
+ * Live phases run validator Jobs on the cluster found by --kubeconfig, KUBECONFIG, ~/.kube/config or
+ * the in-cluster service account (agent/validate/live-runner.ts): each check is a Job running
+ * `aicr-agent check <name>`, waited for up to its catalogue timeout (or --timeout when given).
  */
 import { AicrError, ErrorCode, internal, invalid } from "../../core/errors.ts";
+import type { Store } from "../../core/catalogue/store.ts";
 import type { RecipeResultDocument } from "../../core/schema/recipe-result.ts";
-import type { Snapshot } from "../../core/schema/snapshot.ts";
+import type { SnapshotInput } from "../../core/fleet/document.ts";
+import { fleetNodes, nodeScopedConstraints, runFleetValidation, unvalidated } from "../../core/validate/fleet.ts";
 import { selectionWarnings } from "../../core/validate/checks.ts";
 import { parseGoDuration } from "../../core/validate/duration.ts";
 import { phaseValues, selectPhases } from "../../core/validate/phases.ts";
@@ -29,7 +36,7 @@ import { readinessFailureText, readinessLines, summaryText } from "../../core/va
 import { VERSION } from "../../core/version.ts";
 import { dataArg, kubeconfigArg } from "../args.ts";
 import { loadStore } from "../catalogue.ts";
-import { loadSnapshot } from "../criteria-input.ts";
+import { loadSnapshotInput } from "../snapshot/input.ts";
 import { checkDestination, readSource, writeDocument } from "../sources.ts";
 import { isStdout } from "../io.ts";
 import { log } from "../logger.ts";
@@ -39,20 +46,33 @@ import { writeStderr } from "../stdio.ts";
 export const DEFAULT_NAMESPACE = "aicr-validation";
 export const DEFAULT_TIMEOUT = "5m";
 
+/** Never called: with --no-cluster, or no live phase selected, nothing runs on a cluster. */
+const noLiveRunner: PhaseRunner = {
+  run: async () => {
+    throw internal("no live phase was expected to run");
+  },
+};
+
 const envTrue = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
 
-/** Live phases need validator Jobs on a cluster: refused until the Kubernetes client is wired in. */
-const clusterUnavailable: PhaseRunner = {
-  async begin() {
-    throw internal(
-      "running validator Jobs needs the Kubernetes client, which this build does not have yet: use --no-cluster (phases reported as skipped) or --phase readiness",
-    );
-  },
-  async run() {
-    throw internal("no Kubernetes client: live phases cannot run");
-  },
-};
+/**
+ * The cluster runner, loaded only when live phases run. It connects in `begin` (after readiness), so
+ * a missing cluster fails the run there: "validation failed: ... no Kubernetes cluster configured".
+ */
+async function clusterRunner(ctx: RunContext, store: Store): Promise<PhaseRunner> {
+  const { createLiveRunner } = await import("../../agent/validate/live-runner.ts");
+  const args = ctx.args;
+  return createLiveRunner({
+    version: VERSION,
+    env: Bun.env,
+    imagePullSecrets: list(args["image-pull-secret"]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== ""),
+    ...(ctx.given.has("timeout") ? { timeoutOverrideMs: parseGoDuration(String(args["timeout"])) } : {}),
+    manifestText: (path) => store.files.get(path)?.text,
+    info: (m) => log.info(m),
+    warn: (m) => log.warn(m),
+  });
+}
 
 async function loadRecipe(source: string, kubeconfig: string | undefined): Promise<RecipeResultDocument> {
   try {
@@ -65,13 +85,13 @@ async function loadRecipe(source: string, kubeconfig: string | undefined): Promi
   }
 }
 
-async function obtainSnapshot(source: string | undefined, kubeconfig: string | undefined): Promise<Snapshot> {
+async function obtainSnapshot(source: string | undefined, kubeconfig: string | undefined): Promise<SnapshotInput> {
   if (source === undefined) {
     throw internal(
       "failed to capture a snapshot: without --snapshot the snapshot agent Job must run on the cluster, which needs the Kubernetes client (not in this build yet); capture one with \"aicr snapshot\" and pass --snapshot FILE",
     );
   }
-  return loadSnapshot(source, { kubeconfig });
+  return loadSnapshotInput(source, { kubeconfig });
 }
 
 const namespacePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -95,7 +115,7 @@ function logPhases(phases: readonly PhaseOutcome[]): void {
 
 /** What a validate run uses from outside: replaced in tests, and by the cluster runner once it exists. */
 export interface ValidateDeps {
-  /** Runs live phases (default: refuses, there is no Kubernetes client yet). */
+  /** Runs live phases (default: validator Jobs on the cluster). */
   runner?: PhaseRunner;
   /** Milliseconds since the epoch (default: Date.now). */
   clock?: () => number;
@@ -107,7 +127,7 @@ const command: Command = {
   meta: { name: "validate", description: "Check a recipe against a cluster snapshot (readiness, then validation phases) and write a CTRF report" },
   args: {
     recipe: { type: "string", alias: ["r"], description: "Resolved recipe (output of aicr recipe): file or URL", valueHint: "file" },
-    snapshot: { type: "string", alias: ["s"], description: "Snapshot (output of aicr snapshot): file or URL", valueHint: "file" },
+    snapshot: { type: "string", alias: ["s"], description: "Snapshot or FleetSnapshot (output of aicr snapshot): file or URL; a fleet is checked per node", valueHint: "file" },
     phase: {
       type: "string",
       multiple: true,
@@ -131,7 +151,13 @@ const command: Command = {
       description: "Toleration key=value:Effect or key:Effect for agent and validator Jobs (repeatable; default tolerate all)",
       valueHint: "taint",
     },
-    timeout: { type: "string", default: DEFAULT_TIMEOUT, description: "How long to wait for the snapshot agent Job (Go duration)", valueHint: "duration" },
+    timeout: {
+      type: "string",
+      default: DEFAULT_TIMEOUT,
+      description: "How long to wait for the snapshot agent Job; when given, also each validator Job's deadline instead of its catalogue timeout (Go duration)",
+      valueHint: "duration",
+    },
+    "image-pull-secret": { type: "string", multiple: true, description: "Image pull secret for the agent and validator Jobs (repeatable)", valueHint: "name" },
     "no-cleanup": { type: "boolean", description: "Keep Jobs, RBAC and ConfigMaps after the run (for debugging)" },
     ...dataArg,
     ...kubeconfigArg,
@@ -163,7 +189,9 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
   const kubeconfig = typeof args["kubeconfig"] === "string" ? args["kubeconfig"] : undefined;
   const recipe = await loadRecipe(recipeSource, kubeconfig);
   const snapshotSource = typeof args["snapshot"] === "string" && args["snapshot"].trim() !== "" ? args["snapshot"].trim() : undefined;
-  const snapshot = await obtainSnapshot(snapshotSource, kubeconfig);
+  const input = await obtainSnapshot(snapshotSource, kubeconfig);
+  const nodes = input.kind === "FleetSnapshot" ? fleetNodes(input.fleet) : undefined;
+  if (input.kind === "FleetSnapshot") for (const line of unvalidated(input.fleet)) log.warn(line);
 
   const tolerations = parseTolerations(list(args["toleration"]));
   const nodeSelector = parseNodeSelectors(list(args["node-selector"]));
@@ -173,12 +201,11 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
   const cleanup = !args["no-cleanup"];
   let run;
   try {
-    run = await runValidation({
+    const request = {
       recipe,
-      snapshot,
       selection,
       catalog,
-      runner: deps.runner ?? clusterUnavailable,
+      runner: deps.runner ?? (args["no-cluster"] || selection.phases.length === 0 ? noLiveRunner : await clusterRunner(ctx, store)),
       noCluster: Boolean(args["no-cluster"]),
       options: {
         namespace,
@@ -190,7 +217,8 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
       },
       clock: deps.clock ?? (() => Date.now()),
       version: VERSION,
-    });
+    };
+    run = input.kind === "FleetSnapshot" ? await runFleetValidation(request, nodes ?? []) : await runValidation({ ...request, snapshot: input.snapshot });
   } catch (err) {
     throw new AicrError(ErrorCode.Internal, "validation failed", { cause: err });
   }
@@ -203,7 +231,7 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
     const failure = run.readiness.failure;
     if (plain) writeSummary(readinessFailureText(run.readiness));
     throw new AicrError(ErrorCode.Internal, "validation failed", {
-      cause: failure ? readinessError(failure, recipe.constraints ?? []) : internal("readiness failed"),
+      cause: failure ? readinessError(failure, nodes ? nodeScopedConstraints(recipe.constraints ?? [], nodes) : recipe.constraints ?? []) : internal("readiness failed"),
     });
   }
 
@@ -217,7 +245,9 @@ export async function runValidate(ctx: RunContext, deps: ValidateDeps = {}): Pro
     log.info("report written", { output: where ?? "stdout", tests: run.report.results.summary.tests });
   }
   if (!cleanup && !args["no-cluster"] && selection.phases.length > 0) {
-    log.warn(`--no-cleanup: validator Jobs, ConfigMaps and the cluster-admin binding aicr-validator stay in namespace ${namespace}; remove them with "kubectl delete jobs,configmaps -n ${namespace} -l app.kubernetes.io/managed-by=aicr" and "kubectl delete clusterrolebinding aicr-validator"`);
+    log.warn(
+      `--no-cleanup: validator Jobs, ConfigMaps and RBAC (ServiceAccount, Role, RoleBinding aicr-validator) stay in namespace ${namespace}, and the read-only ClusterRole and ClusterRoleBinding aicr-validator in the cluster; remove them with "kubectl delete jobs,configmaps -n ${namespace} -l app.kubernetes.io/managed-by=aicr", "kubectl delete serviceaccount,role,rolebinding -n ${namespace} aicr-validator" and "kubectl delete clusterrole,clusterrolebinding aicr-validator"`,
+    );
   }
   if (args["fail-on-error"] !== false && run.failed) {
     throw internal("validation failed: one or more phases did not pass");

@@ -139,6 +139,6 @@ describe("with a live phase runner", () => {
       timeoutMs: 90_000,
       cleanup: false,
     });
-    expect(logged.some((l) => l.includes("--no-cleanup: validator Jobs, ConfigMaps and the cluster-admin binding aicr-validator stay in namespace gpu-validation"))).toBe(true);
+    expect(logged.some((l) => l.includes("--no-cleanup: validator Jobs, ConfigMaps and RBAC (ServiceAccount, Role, RoleBinding aicr-validator) stay in namespace gpu-validation"))).toBe(true);
   });
 });

@@ -132,10 +132,10 @@ describe("failures that are not bad input", () => {
     expect(kernel.stderr).toContain("readiness check failed: OS.sysctl./proc/sys/kernel/osrelease expected >= 6.8, got 5.15.0-1050-aws");
   });
 
-  spawnTest("live phases without --no-cluster need the Kubernetes client: exit 8 after readiness, no report", () => {
+  spawnTest("live phases without --no-cluster and without a cluster: exit 8 after readiness, no report", () => {
     const out = outPath();
     const r = aicr(["validate", "-r", RECIPE, "-s", GOOD, "-o", out]);
-    expectFailure(r, 8, "[INTERNAL] validation failed: [INTERNAL] running validator Jobs needs the Kubernetes client");
+    expectFailure(r, 8, "[INTERNAL] validation failed: [INTERNAL] cannot connect to the cluster to run the validation phases: [NOT_FOUND] no Kubernetes cluster configured");
     expect(existsSync(out)).toBe(false);
   });
 });
