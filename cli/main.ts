@@ -23,6 +23,10 @@ export const root: Command = {
     validate: () => import("./commands/validate.ts").then((m) => m.default),
     bundle: () => import("./commands/bundle.ts").then((m) => m.default),
     verify: () => import("./commands/verify.ts").then((m) => m.default),
+    snapshot: () => import("./commands/snapshot.ts").then((m) => m.default),
+    diff: () => import("./commands/diff.ts").then((m) => m.default),
+    serve: () => import("./commands/serve.ts").then((m) => m.default),
+    completion: () => import("./commands/completion.ts").then((m) => m.default),
   },
 };
 
