@@ -89,7 +89,7 @@ export interface VerifyResult {
 }
 
 /**
- * Trust level from the checksum report. Sigstore verification is not implemented, so a bundle can reach
+ * Trust level from the checksum report. This build does not check Sigstore signatures (design: docs/attestation.md), so a bundle can reach
  * `unverified` (checksums good) at best; attestation files are reported as present but unchecked.
  */
 export function assessBundle(report: ChecksumReport, files: ReadonlyMap<string, Uint8Array>): VerifyResult {
