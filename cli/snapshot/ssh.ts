@@ -202,7 +202,7 @@ export async function collectOverSsh(opts: SshCollectOptions): Promise<SshCollec
  * The agent's output as a Snapshot, keeping its `status` block (which collectors delivered), which the
  * Snapshot schema does not carry but a fleet keeps.
  */
-function agentSnapshot(text: string, name: string): Snapshot {
+export function agentSnapshot(text: string, name: string): Snapshot {
   const parsed = parseYaml(text, name, (path) => snapshotFreeForm(path) || path[0] === "status");
   const snapshot = decode(SnapshotSchema, parsed, name);
   const status = isMap(parsed.value) ? parsed.value["status"] : undefined;
