@@ -87,9 +87,9 @@ async function loadRecipe(source: string, kubeconfig: string | undefined): Promi
 
 async function obtainSnapshot(source: string | undefined, kubeconfig: string | undefined): Promise<SnapshotInput> {
   if (source === undefined) {
-    throw internal(
-      "failed to capture a snapshot: without --snapshot the snapshot agent Job must run on the cluster, which needs the Kubernetes client (not in this build yet); capture one with \"aicr snapshot\" and pass --snapshot FILE",
-    );
+    // As upstream: without --snapshot the agent Job runs on the cluster (even with --no-cluster).
+    const { captureSnapshot } = await import("../snapshot/capture.ts");
+    return captureSnapshot({ kubeconfig });
   }
   return loadSnapshotInput(source, { kubeconfig });
 }

@@ -151,7 +151,7 @@ describe("bad input: one line, documented exit code, no report", () => {
     ["phase in the wrong case", ["-r", RECIPE, "-s", GOOD, "--phase", "Deployment"], 2, 'invalid phase "Deployment"'],
     ["missing --recipe", ["-s", GOOD, "--no-cluster"], 2, 'error: [INVALID_REQUEST] --recipe is required: pass the resolved recipe written by "aicr recipe -o recipe.yaml"'],
     ["recipe file not found", ["-r", join(tmp, "nope.yaml"), "-s", GOOD], 8, /^error: \[INTERNAL\] failed to load recipe from .*nope\.yaml: \[NOT_FOUND\] recipe file not found: .*nope\.yaml$/],
-    ["missing --snapshot", ["-r", RECIPE, "--no-cluster"], 8, /^error: \[INTERNAL\] failed to capture a snapshot: without --snapshot the snapshot agent Job must run on the cluster/],
+    ["missing --snapshot and no cluster to run the agent Job on", ["-r", RECIPE, "--no-cluster"], 8, /^error: \[INTERNAL\] failed to capture a snapshot with the agent Job .*no Kubernetes cluster configured/],
     ["snapshot file not found", ["-r", RECIPE, "-s", join(tmp, "gone.yaml"), "--no-cluster"], 8, /failed to load snapshot from .*gone\.yaml: \[NOT_FOUND\] snapshot file not found/],
     ["a recipe given as the snapshot", ["-r", RECIPE, "-s", RECIPE, "--no-cluster"], 8, /failed to load snapshot from .*recipe\.yaml: \[INVALID_REQUEST\] .*recipe\.yaml is a resolved recipe \(kind RecipeResult\), not a Snapshot/],
     ["a snapshot given as the recipe", ["-r", GOOD, "-s", GOOD, "--no-cluster"], 8, /failed to load recipe from .*: \[INVALID_REQUEST\] .*eks-h100-ubuntu\.yaml is a snapshot \(kind Snapshot\), not a resolved recipe/],
