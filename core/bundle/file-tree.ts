@@ -24,13 +24,27 @@ export function isSafeRelativePath(path: string): boolean {
   return path.split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
 }
 
-/** Add one file; an unsafe or repeated path is a programming error (INTERNAL). */
+/** Folders implied by each tree's files (so a file can never also be a folder). */
+const foldersOf = new WeakMap<FileTree, Set<string>>();
+
+/** Add one file; an unsafe or repeated path, or one clashing with a folder, is a programming error (INTERNAL). */
 export function addFile(tree: FileTree, path: string, content: string, mode: FileMode = FILE_MODE): void {
   if (!isSafeRelativePath(path)) throw internal(`refusing to write bundle file outside the bundle directory: "${path}"`);
   if (tree.has(path)) throw internal(`bundle file written twice: ${path}`);
-  for (const other of tree.keys()) {
-    if (other.startsWith(`${path}/`) || path.startsWith(`${other}/`)) throw internal(`bundle path ${path} clashes with ${other}`);
+  let folders = foldersOf.get(tree);
+  if (!folders) {
+    folders = new Set();
+    for (const p of tree.keys()) for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) folders.add(p.slice(0, i));
+    foldersOf.set(tree, folders);
   }
+  if (folders.has(path)) throw internal(`bundle path ${path} clashes with a folder of the same name`);
+  const parents: string[] = [];
+  for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) {
+    const dir = path.slice(0, i);
+    if (tree.has(dir)) throw internal(`bundle path ${path} clashes with ${dir}`);
+    parents.push(dir);
+  }
+  for (const d of parents) folders.add(d);
   tree.set(path, { content, mode });
 }
 

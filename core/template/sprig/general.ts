@@ -1,5 +1,4 @@
 /** Sprig defaults, type tests, encodings, hashes, dates, regular expressions and semantic versions. */
-import { createHash } from "node:crypto";
 import semver from "semver";
 import { decodeJson, goJson } from "../codec.ts";
 import { def, defWithContext, type CallContext, type FunctionDef } from "../functions.ts";
@@ -26,7 +25,8 @@ function b64dec(s: string): string {
   return new TextDecoder().decode(bytes);
 }
 
-const hash = (algo: string) => (s: string) => createHash(algo).update(s, "utf8").digest("hex");
+// Bun's native hasher (node:crypto would load Node's stream machinery when this module loads).
+const hash = (algo: string) => (s: string) => new Bun.CryptoHasher(algo as Bun.SupportedCryptoAlgorithms).update(s, "utf8").digest("hex");
 
 /** Sprig's date argument: a time, or unix seconds; anything else means "now". */
 function timeOf(ctx: CallContext, v: unknown): Date {
