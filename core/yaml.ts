@@ -231,39 +231,40 @@ const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "
  * numeric value (`a2 < a10`), non-letters before letters unless they follow a digit.
  */
 export function naturalCompare(a: string, b: string): number {
-  const ar = [...a];
-  const br = [...b];
+  // Code units, not code points: they differ only for characters outside the BMP, which keys do not use.
+  const la = a.length;
+  const lb = b.length;
   let prevDigit = false;
   let i = 0;
-  for (; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) {
-      prevDigit = isDigit(ar[i]);
+  for (; i < la && i < lb; i++) {
+    const ca = a[i] as string;
+    const cb = b[i] as string;
+    if (ca === cb) {
+      prevDigit = isDigit(ca);
       continue;
     }
-    const ca = ar[i] as string;
-    const cb = br[i] as string;
-    const la = isLetter(ca);
-    const lb = isLetter(cb);
-    if (la && lb) return ca < cb ? -1 : 1;
-    if (la || lb) {
-      if (prevDigit) return la ? -1 : 1;
-      return la ? 1 : -1;
+    const lta = isLetter(ca);
+    const ltb = isLetter(cb);
+    if (lta && ltb) return ca < cb ? -1 : 1;
+    if (lta || ltb) {
+      if (prevDigit) return lta ? -1 : 1;
+      return lta ? 1 : -1;
     }
     // Neither is a letter: compare the digit runs that start here.
     let nonZeroBefore = false;
-    for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) if (ar[j] !== "0") nonZeroBefore = true;
+    for (let j = i - 1; j >= 0 && isDigit(a[j]); j--) if (a[j] !== "0") nonZeroBefore = true;
     const start = (ca === "0" || cb === "0") && nonZeroBefore ? 1 : 0;
     let na = start;
     let nb = start;
     let ja = i;
     let jb = i;
-    while (isDigit(ar[ja])) na = na * 10 + Number(ar[ja++]);
-    while (isDigit(br[jb])) nb = nb * 10 + Number(br[jb++]);
+    while (isDigit(a[ja])) na = na * 10 + (a.charCodeAt(ja++) - 48);
+    while (isDigit(b[jb])) nb = nb * 10 + (b.charCodeAt(jb++) - 48);
     if (na !== nb) return na < nb ? -1 : 1;
     if (ja - i !== jb - i) return ja - i < jb - i ? -1 : 1;
     return ca < cb ? -1 : 1;
   }
-  return ar.length === br.length ? 0 : ar.length < br.length ? -1 : 1;
+  return la === lb ? 0 : la < lb ? -1 : 1;
 }
 
 export const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
