@@ -85,7 +85,7 @@ const command: Command = {
   meta: {
     name: "snapshot",
     description:
-      "Measure nodes (OS, kernel, GPU, systemd, Kubernetes). Mode: --ssh hosts; --local (or --host-root/--no-cluster/--require-gpu) this machine; --fleet every GPU node through a DaemonSet; otherwise one node through the agent Job when a cluster is configured and reachable (any Job flag insists on it), else this machine",
+      "Measure nodes (OS, kernel, GPU, systemd, Kubernetes): this machine, SSH hosts, one node through the agent Job, or every GPU node (--fleet)",
   },
   args: {
     output: { type: "string", alias: ["o"], description: "Destination: file, - for stdout, or cm://namespace/name", valueHint: "path" },
@@ -106,7 +106,11 @@ const command: Command = {
     "ssh-parallel": { type: "string", int: true, description: "Hosts worked on at once with --ssh (default 8)", valueHint: "n" },
     "ssh-option": { type: "string", multiple: true, description: "Extra ssh/scp -o option with --ssh, e.g. IdentityFile=~/.ssh/id_fleet (repeatable)", valueHint: "opt" },
     "agent-dir": { type: "string", description: "Directory with aicr-agent-linux-x64/-arm64 for --ssh (default: dist/ of this build)", valueHint: "dir" },
-    local: { type: "boolean", description: "Snapshot this machine in-process, also when a cluster is reachable (no Job)" },
+    local: {
+      type: "boolean",
+      description:
+        "Snapshot this machine in-process (also implied by --host-root, --no-cluster, --require-gpu). Without --local, --ssh or --fleet: one node through the agent Job when a cluster is configured and answers (any Job flag insists on it), else this machine",
+    },
     fleet: { type: "boolean", description: "Snapshot every GPU node (or --node-selector's) through the agent DaemonSet; writes a FleetSnapshot" },
     namespace: { type: "string", alias: ["n"], description: "Cluster modes: namespace of the agent objects (default aicr, or AICR_NAMESPACE)", valueHint: "name" },
     image: { type: "string", description: "Cluster modes: agent image (default ghcr.io/nvidia/aicr:v0.11.1, or AICR_IMAGE)", valueHint: "image" },
