@@ -9,7 +9,8 @@ import type { BundleFolder } from "../../bundle-plan.ts";
 export const HELM_ARG_GROUPS = ["COMPONENT_WAIT_ARGS", "DRY_RUN_FLAG", "KUBECONFIG_FLAG", "HELM_DEBUG_FLAG"] as const;
 
 /** True when a template declares a Namespace object (Helm cannot then create that namespace itself). */
-const declaresNamespace = (folder: BundleFolder) => folder.templates.some((t) => /^kind:\s*Namespace\s*$/m.test(t.content));
+const namespaceKind = /^kind:[ \t]*Namespace[ \t]*$/m;
+const declaresNamespace = (folder: BundleFolder) => folder.templates.some((t) => t.content.includes("Namespace") && namespaceKind.test(t.content));
 
 export function installScript(folder: BundleFolder, version: string): string {
   const groups = HELM_ARG_GROUPS.map((g) => `\${${g}:-}`).join(" ");
