@@ -7,6 +7,7 @@
  */
 import { AicrError, errorDetails, exitCodeFor, invalid, renderError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
+import { watchInterrupts } from "./interrupts.ts";
 import { flagHelp, parseFlags, type FlagDef } from "./flags.ts";
 
 /** Exit status of a snapshot that was written but is partial (a collector failed or timed out). */
@@ -128,16 +129,7 @@ async function runSnapshot(argv: readonly string[], io: MainIo, debugRef: { debu
   if (toConfigMap) clientRef?.get();
 
   const [{ createCollectors }, { takeSnapshot }] = await Promise.all([import("./collector.ts"), import("./snapshot.ts")]);
-  const cancel = new AbortController();
-  let interrupted: "SIGINT" | "SIGTERM" | undefined;
-  const onSignal = (sig: "SIGINT" | "SIGTERM") => () => {
-    interrupted = sig;
-    cancel.abort(new Error(`interrupted by ${sig}`));
-  };
-  const onInt = onSignal("SIGINT");
-  const onTerm = onSignal("SIGTERM");
-  process.once("SIGINT", onInt);
-  process.once("SIGTERM", onTerm);
+  const stops = watchInterrupts();
   let doc;
   try {
     doc = await takeSnapshot({
@@ -148,17 +140,17 @@ async function runSnapshot(argv: readonly string[], io: MainIo, debugRef: { debu
       timeoutMs,
       requireGpu: flags["require-gpu"] === true,
       noRedact: flags["no-redact"] === true,
-      signal: cancel.signal,
+      signal: stops.signal,
     });
   } catch (err) {
-    if (interrupted) {
-      io.err(`error: ${interrupted === "SIGINT" ? "interrupted" : "terminated"}; no snapshot written\n`);
-      return EXIT_INTERRUPTED[interrupted];
+    const sig = stops.received();
+    if (sig) {
+      io.err(`error: ${sig === "SIGINT" ? "interrupted" : "terminated"}; no snapshot written\n`);
+      return EXIT_INTERRUPTED[sig];
     }
     throw err;
   } finally {
-    process.removeListener("SIGINT", onInt);
-    process.removeListener("SIGTERM", onTerm);
+    stops.dispose();
   }
 
   for (const c of doc.status.collectors) {

@@ -13,6 +13,7 @@ import {
   type CheckResult,
 } from "../../core/validate/live/check-result.ts";
 import { flagHelp, parseFlags, type FlagDef } from "../flags.ts";
+import { watchInterrupts } from "../interrupts.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { CheckContext } from "./context.ts";
 import { checkNames, checks } from "./registry.ts";
@@ -120,23 +121,14 @@ export async function runCheckCommand(argv: readonly string[], io: CheckIo, opts
   }
   const run = load;
 
-  const cancel = new AbortController();
-  let interrupted: "SIGINT" | "SIGTERM" | undefined;
-  const onSignal = (sig: "SIGINT" | "SIGTERM") => () => {
-    interrupted = sig;
-    cancel.abort(new Error(`interrupted by ${sig}`));
-  };
-  const onInt = onSignal("SIGINT");
-  const onTerm = onSignal("SIGTERM");
-  process.once("SIGINT", onInt);
-  process.once("SIGTERM", onTerm);
+  const stops = watchInterrupts();
   const finish = (r: CheckResult, code: number): number => {
     writeTerminationMessage(env, r, io);
     io.out(`check ${name}: ${r.status}: ${r.message}\n`);
     return code;
   };
   // A signal must end the check even while it waits on the API.
-  const aborted = new Promise<never>((_, reject) => cancel.signal.addEventListener("abort", () => reject(cancel.signal.reason), { once: true }));
+  const aborted = new Promise<never>((_, reject) => stops.signal.addEventListener("abort", () => reject(stops.signal.reason), { once: true }));
   aborted.catch(() => undefined);
   try {
     let client: KubeClient | undefined;
@@ -163,7 +155,7 @@ export async function runCheckCommand(argv: readonly string[], io: CheckIo, opts
         env,
         hostRoot: (flags["host-root"] as string | undefined) ?? env[HOST_ROOT_ENV] ?? "/",
         log: (line) => io.out(`${line}\n`),
-        signal: cancel.signal,
+        signal: stops.signal,
       };
       io.out(`check ${name}: recipe from ${input.source}\n`);
       return (await run()).default(ctx);
@@ -171,13 +163,13 @@ export async function runCheckCommand(argv: readonly string[], io: CheckIo, opts
     const v = await Promise.race([work, aborted]);
     return finish({ check: name, ...v }, exitCodeOf(v.status));
   } catch (err) {
-    if (interrupted) {
-      const r: CheckResult = { check: name, status: "error", message: `interrupted by ${interrupted} before the check finished (the Job's deadline?)` };
-      return finish(r, EXIT_CHECK_INTERRUPTED[interrupted]);
+    const sig = stops.received();
+    if (sig) {
+      const r: CheckResult = { check: name, status: "error", message: `interrupted by ${sig} before the check finished (the Job's deadline?)` };
+      return finish(r, EXIT_CHECK_INTERRUPTED[sig]);
     }
     return fail(err);
   } finally {
-    process.removeListener("SIGINT", onInt);
-    process.removeListener("SIGTERM", onTerm);
+    stops.dispose();
   }
 }
