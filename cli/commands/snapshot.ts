@@ -45,6 +45,7 @@ import { parseNodeSelectors, parseTolerations, splitList } from "../../core/vali
 import { DEFAULT_AGENT_IMAGE, DEFAULT_AGENT_NAMESPACE } from "../snapshot/cluster.ts";
 import { VERSION } from "../../core/version.ts";
 import { log } from "../logger.ts";
+import { writeStderr } from "../stdio.ts";
 import type { Command, RunContext } from "../runner.ts";
 import { checkDestination, isConfigMap, writeDocument } from "../sources.ts";
 import { isStdout } from "../io.ts";
@@ -323,7 +324,7 @@ async function clusterClient(kubeconfig: string | undefined, explicit: boolean):
   return client;
 }
 
-const agentLine = (line: string) => process.stderr.write(`agent: ${line}\n`);
+const agentLine = (line: string) => writeStderr(`agent: ${line}\n`);
 
 async function runJob(client: import("../../agent/kube/client.ts").KubeClient, o: ClusterOptions, c: Common): Promise<void> {
   const [{ snapshotWithJob }, { agentCollectorTimeoutMs, agentSnapshot }, { parseConfigMapUri }] = await Promise.all([
