@@ -55,9 +55,28 @@ export function createLogger(mode: LogMode, write: (line: string) => void = writ
   });
 }
 
-/** The process-wide logger; replaced by main.ts once the global flags are known. */
-export let log: ConsolaInstance = createLogger("cli");
+let current: ConsolaInstance | undefined;
+let factory: () => ConsolaInstance = () => createLogger("cli");
 
+/**
+ * The process-wide logger (CLI mode until main.ts knows the global flags). The consola instance behind
+ * it is created on the first log call: most runs log nothing, and creating one costs a millisecond.
+ */
+export const log: ConsolaInstance = new Proxy({} as ConsolaInstance, {
+  get(_target, key) {
+    current ??= factory();
+    const v: unknown = Reflect.get(current, key);
+    return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(current) : v;
+  },
+});
+
+/** Log through `l` from now on (`log` itself puts back the logger of the current mode). */
 export function setLogger(l: ConsolaInstance): void {
-  log = l;
+  current = l === log ? undefined : l;
+}
+
+/** Log in `mode` from now on; the logger is only created when something is logged. */
+export function setLogMode(mode: LogMode): void {
+  current = undefined;
+  factory = () => createLogger(mode);
 }

@@ -6,7 +6,7 @@
 import { AicrError, errorDetails, exitCodeFor, renderError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import { globalArgs } from "./args.ts";
-import { createLogger, log, setLogger, type LogMode } from "./logger.ts";
+import { log, setLogMode, type LogMode } from "./logger.ts";
 import { flushStderr, writeStdout } from "./stdio.ts";
 import { argsOf, parseArgv, resolveCommand, UsageError, usageOf, type ArgsDef, type Command } from "./runner.ts";
 
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug") || envTrue(Bun.env["AICR_DEBUG"]);
   const json = argv.includes("--log-json") || envTrue(Bun.env["AICR_LOG_JSON"]);
   const mode: LogMode = json ? "json" : debug ? "text" : "cli";
-  setLogger(createLogger(mode));
+  setLogMode(mode);
 
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     await writeStdout(`aicr version ${VERSION}\n`);

@@ -4,7 +4,10 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import type { PreparedManifest } from "../core/bundle/prepared-manifests.ts";
+import { stripSyncHooks } from "../core/bundle/hook-annotations.ts";
 import { decodeEntries, type CatalogueEntry } from "../core/catalogue/entry.ts";
+import { compileTemplate, type CompiledTemplate } from "../core/template/index.ts";
 
 /** The files of a catalogue that are embedded: YAML under the catalogue layout, nothing else. */
 export const embeddedPattern =
@@ -50,6 +53,32 @@ export function embeddedTemplates(): string {
   const out: Record<string, string> = {};
   for (const name of readdirSync(dir).sort()) {
     if (name.endsWith(".tmpl")) out[name] = readFileSync(join(dir, name), "utf8");
+  }
+  return JSON.stringify(out);
+}
+
+/**
+ * Macro entry point: build-time work on every component manifest, by path (see
+ * core/bundle/prepared-manifests.ts): parse trees of the templated ones, the hook-stripped form of the
+ * static ones. A manifest this step cannot handle is left out and processed at run time as before.
+ */
+export function embeddedManifestWork(): string {
+  const out: Record<string, PreparedManifest> = {};
+  for (const f of catalogueFiles(import.meta.dir)) {
+    if (!/^components\/[^/]+\/manifests\//.test(f.path)) continue;
+    try {
+      if (f.text.includes("{{")) {
+        // The text itself is not stored again: the program has it (prepared-manifests.ts puts it back).
+        const template: CompiledTemplate = { ...compileTemplate(f.text, f.path, "manifest"), text: "" };
+        // Only trees that survive JSON unchanged (a bigint constant would not).
+        if (Bun.deepEquals(JSON.parse(JSON.stringify(template)), template)) out[f.path] = { template };
+      } else {
+        const s = stripSyncHooks(f.text, f.path);
+        out[f.path] = { stripped: s.text === f.text ? { same: true, hasObjects: s.hasObjects } : s };
+      }
+    } catch {
+      // Invalid here means invalid at run time too: the error is reported there, with its context.
+    }
   }
   return JSON.stringify(out);
 }

@@ -3,18 +3,16 @@
  * charts and images it would deploy). Flags win over the AICRConfig file's `spec.bundle`; list flags
  * replace its lists. The directory is written whole or not at all.
  */
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { AicrError, ErrorCode, invalid } from "../../core/errors.ts";
 import { buildBundle } from "../../core/bundle/bundle.ts";
-import { CHECKSUMS_FILE } from "../../core/bundle/checksums.ts";
 import { deployerFor } from "../../core/bundle/deployers/index.ts";
-import type { FileTree } from "../../core/bundle/file-tree.ts";
 import { formatImageList, listImages } from "../../core/bundle/images.ts";
 import { parseBundleOptions, type RawBundleOptions } from "../../core/bundle/options.ts";
 import { parseRecipeResult } from "../../core/bundle/recipe-input.ts";
 import type { AICRConfig } from "../../core/schema/aicr-config.ts";
 import { VERSION } from "../../core/version.ts";
+import { checkOutputDir, writeTreeAtomic } from "../bundle-writer.ts";
 import { loadStore } from "../catalogue.ts";
 import { readInput } from "../io.ts";
 import { log } from "../logger.ts";
@@ -91,81 +89,6 @@ async function loadRecipe(source: string, kubeconfig: string | undefined) {
   return parseRecipeResult(input.text, input.name);
 }
 
-/**
- * The output directory must be absent, empty, or hold an earlier bundle; a file there is an error. It is
- * replaced as a whole, so it cannot be the current directory (or one above it).
- */
-function checkOutputDir(dir: string): "absent" | "empty" | "bundle" {
-  const cwd = resolve(".");
-  if (dir === dirname(dir) || cwd === dir || cwd.startsWith(`${dir}/`)) {
-    throw invalid(`output directory ${dir} contains the current directory: choose a directory the bundle can replace (default ${DEFAULT_OUTPUT_DIR})`);
-  }
-  let st;
-  try {
-    st = statSync(dir);
-  } catch {
-    return "absent";
-  }
-  if (!st.isDirectory()) throw invalid(`output path ${dir} is a file, expected a directory`);
-  const entries = readdirSync(dir);
-  if (entries.length === 0) return "empty";
-  if (entries.includes(CHECKSUMS_FILE)) return "bundle";
-  throw invalid(`output directory ${dir} is not empty and holds no earlier bundle: choose another directory or empty it`);
-}
-
-/** Write one file of the tree (its directory created once); no fsync: the whole tree is renamed into place. */
-function writeTreeFile(path: string, content: string, mode: number, made: Set<string>): void {
-  const d = dirname(path);
-  if (!made.has(d)) {
-    mkdirSync(d, { recursive: true, mode: 0o755 });
-    made.add(d);
-  }
-  writeFileSync(path, content, { flag: "wx", mode });
-  if (mode !== 0o644) chmodSync(path, mode);
-}
-
-/**
- * Write the tree to a temporary sibling directory, then rename it into place. An earlier bundle in the
- * way is swapped out and removed; its top-level dot entries (such as `.git`) are carried over.
- */
-function writeTreeAtomic(dir: string, tree: FileTree): void {
-  const state = checkOutputDir(dir);
-  const parent = dirname(dir);
-  const tmp = join(parent, `.${basename(dir)}.aicr-tmp-${process.pid}`);
-  const old = join(parent, `.${basename(dir)}.aicr-old-${process.pid}`);
-  const carried: string[] = [];
-  try {
-    mkdirSync(parent, { recursive: true });
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { mode: 0o755 });
-    const made = new Set<string>([tmp]);
-    for (const [path, f] of tree) writeTreeFile(join(tmp, path), f.content, f.mode, made);
-    if (state === "bundle") {
-      for (const name of readdirSync(dir)) {
-        if (!name.startsWith(".") || tree.has(name)) continue;
-        renameSync(join(dir, name), join(tmp, name));
-        carried.push(name);
-      }
-      renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, dir);
-    }
-  } catch (err) {
-    for (const name of carried) {
-      try {
-        renameSync(join(tmp, name), join(dir, name));
-      } catch {
-        // Left in the temporary directory: named in the error below.
-      }
-    }
-    rmSync(tmp, { recursive: true, force: true });
-    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw invalid(`cannot write bundle to ${dir}: ${why}${carried.length > 0 ? ` (check ${tmp} for ${carried.join(", ")})` : ""}`);
-  }
-}
-
 function summary(title: string, dir: string, files: number, notes: readonly string[], steps: readonly string[]): string {
   const lines = ["", title, `Output directory: ${dir}`, `Files generated: ${files}`, ""];
   if (notes.length > 0) lines.push("Note:", ...notes.map((n) => `  \u26a0 ${n}`), "");
@@ -205,7 +128,7 @@ const command: Command = {
     const options = parseBundleOptions(rawOptions(ctx, b));
     deployerFor(options.deployer);
     const dir = resolve(output);
-    if (!ctx.args["list-images"]) checkOutputDir(dir);
+    if (!ctx.args["list-images"]) checkOutputDir(dir, DEFAULT_OUTPUT_DIR);
 
     const data = pick<string>(ctx, "data", config?.spec.recipe?.data, "spec.recipe.data");
     const store = await loadStore(data);
@@ -218,8 +141,8 @@ const command: Command = {
       await writeStdout(formatImageList(listImages(result.plan), format as "text" | "json"));
       return;
     }
-    writeTreeAtomic(dir, result.tree);
-    log.debug("bundle written", { dir, files: result.tree.size });
+    const written = writeTreeAtomic(dir, result.tree, DEFAULT_OUTPUT_DIR);
+    log.debug("bundle written", { dir, files: written.files, unchangedFilesKept: written.reused });
     await writeStdout(summary(result.deployer.title, dir, result.tree.size, result.plan.notes, result.deployer.nextSteps(dir, options)));
   },
 };

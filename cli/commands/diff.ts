@@ -27,6 +27,7 @@ import { diffRecipes } from "../../core/diff/recipe.ts";
 import { diffSnapshots } from "../../core/diff/snapshot.ts";
 import { fleetTable, recipeDiffTable, snapshotDiffTable } from "../../core/diff/table.ts";
 import { VERSION } from "../../core/version.ts";
+import { useNormalJit } from "../jit.ts";
 import { stringifyJson, stringifyYaml } from "../../core/yaml.ts";
 import { dataArg } from "../args.ts";
 import { log } from "../logger.ts";
@@ -105,6 +106,7 @@ async function compare(inputs: DiffInput[], dataDir: string | undefined): Promis
     if (a.kind !== "FleetSnapshot") {
       throw invalid(`${a.source} is a ${a.kind}: give a second document to compare it with (aicr diff A B); a single document must be a FleetSnapshot`);
     }
+    useNormalJit(); // every reading of every node: long enough for compiled code to pay off
     const r = analyseFleet(a.fleet, { source: a.source });
     const s = r.summary;
     return {

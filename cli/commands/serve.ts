@@ -8,6 +8,7 @@ import { parseGoDuration } from "../../core/validate/duration.ts";
 import { VERSION } from "../../core/version.ts";
 import { dataArg } from "../args.ts";
 import { loadStore } from "../catalogue.ts";
+import { useNormalJit } from "../jit.ts";
 import type { Command, RunContext } from "../runner.ts";
 import { batchedWriter, logLine } from "../server/access-log.ts";
 import { allowlistsFromEnv } from "../server/allowlist.ts";
@@ -115,6 +116,7 @@ const command: Command = {
       const code = (err as { code?: string }).code;
       throw internal(`cannot listen on ${config.host}:${config.port}${code === "EADDRINUSE" ? ": address already in use" : ""}`, code === "EADDRINUSE" ? undefined : err);
     }
+    useNormalJit(); // a long-running server: the start-up JIT policy has done its job
     out.write(
       logLine("INFO", "listening", {
         url: server.url,

@@ -3,7 +3,6 @@
  * container image named in the components' final values or in their rendered manifests. Images that only
  * the charts' own defaults name are not visible here (that needs the charts themselves).
  */
-import { parseAllDocuments } from "yaml";
 import { byteCompare, stringifyJson } from "../yaml.ts";
 import type { BundlePlan } from "./bundle-plan.ts";
 import { isMap, type Values } from "./value-path.ts";
@@ -87,6 +86,9 @@ function imagesInObject(obj: unknown, found: (ref: string) => void): void {
   for (const v of Object.values(obj)) imagesInObject(v, found);
 }
 
+/** The `yaml` package, loaded only when images are listed (bundling itself does not need it). */
+const yamlLib = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
+
 export function listImages(plan: BundlePlan): ImageList {
   const charts: ChartReference[] = [];
   const images = new Map<string, ImageReference>();
@@ -95,7 +97,7 @@ export function listImages(plan: BundlePlan): ImageList {
     if (c.chart) charts.push({ component: c.name, repository: c.chart.repository, name: c.chart.name, version: c.chart.version });
     imagesInValues(c.values.all, [], (image, path) => add({ image, component: c.name, source: `values:${path}` }));
     for (const m of c.manifests) {
-      const docs = parseAllDocuments(m.content);
+      const docs = yamlLib().parseAllDocuments(m.content);
       for (const d of Array.isArray(docs) ? docs : []) {
         imagesInObject(d.toJS(), (image) => add({ image, component: c.name, source: `manifest:${m.source}` }));
       }

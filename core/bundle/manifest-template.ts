@@ -2,4 +2,4 @@
 import { renderTemplate } from "../template/index.ts";
 import type { TemplateRenderer } from "./manifests.ts";
 
-export const manifestTemplate: TemplateRenderer = (text, data, name) => renderTemplate(text, data, name, { base: "manifest" });
+export const manifestTemplate: TemplateRenderer = (text, data, name, compiled) => renderTemplate(text, data, name, compiled ? { base: "manifest", compiled } : { base: "manifest" });

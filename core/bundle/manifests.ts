@@ -7,12 +7,17 @@
 import { AicrError, ErrorCode, invalid, notFound } from "../errors.ts";
 import type { Store } from "../catalogue/store.ts";
 import { byteCompare } from "../yaml.ts";
+import type { CompiledTemplate } from "../template/index.ts";
 import { stripSyncHooks } from "./hook-annotations.ts";
+import { preparedManifest, preparedStripped } from "./prepared-manifests.ts";
 import type { PlannedComponent } from "./plan.ts";
 import type { Values } from "./value-path.ts";
 
-/** Go text/template execution (core/template): template text, data (dot), template name for messages. */
-export type TemplateRenderer = (text: string, data: Record<string, unknown>, name: string) => string;
+/**
+ * Go text/template execution (core/template): template text, data (dot), template name for messages,
+ * and the text's parse trees when they were prepared at build time.
+ */
+export type TemplateRenderer = (text: string, data: Record<string, unknown>, name: string, compiled?: CompiledTemplate) => string;
 
 export interface RenderedManifest {
   /** Catalogue path of the source file. */
@@ -56,13 +61,17 @@ export function renderManifests(store: Store, component: PlannedComponent, value
     byName.set(name, source);
     const file = store.files.get(source);
     if (!file) throw notFound(`manifest file ${source} of component "${component.name}" not found in the catalogue`);
-    let rendered: string;
-    try {
-      rendered = render(file.text, data, source);
-    } catch (err) {
-      throw new AicrError(ErrorCode.InvalidRequest, `failed to render manifest ${source} of component "${component.name}"`, { cause: err });
+    const prepared = preparedManifest(file.text);
+    let stripped = prepared && preparedStripped(prepared, file.text);
+    if (!stripped) {
+      let rendered: string;
+      try {
+        rendered = render(file.text, data, source, prepared?.template);
+      } catch (err) {
+        throw new AicrError(ErrorCode.InvalidRequest, `failed to render manifest ${source} of component "${component.name}"`, { cause: err });
+      }
+      stripped = stripSyncHooks(rendered, source);
     }
-    const stripped = stripSyncHooks(rendered, source);
     if (!stripped.hasObjects) continue;
     out.push({ source, name, content: stripped.text.endsWith("\n") ? stripped.text : `${stripped.text}\n` });
   }

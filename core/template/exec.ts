@@ -61,8 +61,13 @@ export class TemplateSet {
 
   /** Parse `text` as template `name`, adding it and the templates it defines (a non-empty body replaces an older one). */
   parse(text: string, name: string): void {
-    const trees = parseTrees(text, name, { hasFunction: (n) => this.funcs.has(n) });
-    for (const [n, tree] of trees) {
+    this.adopt(parseTrees(text, name, { hasFunction: (n) => this.funcs.has(n) }).values());
+  }
+
+  /** Add trees parsed earlier (by `parse` or a build step), with the same rule as `parse`. */
+  adopt(trees: Iterable<Tree>): void {
+    for (const tree of trees) {
+      const n = tree.name;
       const existing = this.trees.get(n);
       if (existing && !isEmptyTree(existing.root) && isEmptyTree(tree.root)) continue;
       this.trees.set(n, tree);

@@ -12,9 +12,12 @@
 import { AicrError, invalid } from "../errors.ts";
 import { builtinFunctions } from "./builtins.ts";
 import { executeTree, TemplateSet } from "./exec.ts";
+import type { ListNode } from "./ast.ts";
 import { toFunctionDef, type FunctionDef, type FunctionMap } from "./functions.ts";
 import { helmFunctions } from "./helm.ts";
 import { manifestFunctions } from "./manifest-functions.ts";
+import type { Tree } from "./parser.ts";
+import { Source } from "./source.ts";
 import { sprigFunctions } from "./sprig/index.ts";
 
 export { def, defWithContext, type CallContext, type FunctionDef, type FunctionMap, type ParamType, type TemplateFunction } from "./functions.ts";
@@ -64,6 +67,17 @@ function guarded<T>(name: string, fn: () => T): T {
   }
 }
 
+/**
+ * A template parsed ahead of time, as plain data that survives JSON: the trees of `text` parsed under
+ * `name` with the functions of `base` (and no others). Executing it skips the lexer and parser.
+ */
+export interface CompiledTemplate {
+  readonly name: string;
+  readonly base: FunctionSet;
+  readonly text: string;
+  readonly trees: readonly { readonly name: string; readonly root: ListNode }[];
+}
+
 /** A parsed template and the templates it defines (`{{define}}`, `{{block}}`). */
 export class Template {
   private constructor(
@@ -77,6 +91,19 @@ export class Template {
     const set = new TemplateSet(functionMap(opts));
     guarded(name, () => set.parse(text, name));
     return new Template(set, name);
+  }
+
+  /** @internal use `renderTemplate` with `compiled` */
+  static fromCompiled(compiled: CompiledTemplate): Template {
+    const set = new TemplateSet(functionMap({ base: compiled.base }));
+    const source = new Source(compiled.name, compiled.text);
+    set.adopt(compiled.trees.map((t): Tree => ({ name: t.name, root: t.root, source })));
+    return new Template(set, compiled.name);
+  }
+
+  /** The parse trees as plain data (see `CompiledTemplate`); only for templates parsed without extra functions. */
+  compiled(base: FunctionSet, text: string): CompiledTemplate {
+    return { name: this.name, base, text, trees: this.set.names().map((n) => ({ name: n, root: (this.set.lookup(n) as Tree).root })) };
   }
 
   /** Parse more source into this set (like Go's `t.New(name).Parse(text)`): its defines become available. */
@@ -106,9 +133,24 @@ export function parseTemplate(text: string, name: string, opts: TemplateOptions 
   return Template.create(text, name, opts);
 }
 
-/** Parse and execute in one step. */
-export function renderTemplate(text: string, data: unknown, name: string, opts: TemplateOptions & ExecuteOptions = {}): string {
+/** Parse `text` now so that `renderTemplate` can later execute it without parsing (see `CompiledTemplate`). */
+export function compileTemplate(text: string, name: string, base: FunctionSet = "sprig"): CompiledTemplate {
+  return Template.create(text, name, { base }).compiled(base, text);
+}
+
+/**
+ * Parse and execute in one step. `compiled`, when it was made from this same text under this name and
+ * function set, stands in for the parse (anything else is parsed as usual).
+ */
+export function renderTemplate(
+  text: string,
+  data: unknown,
+  name: string,
+  opts: TemplateOptions & ExecuteOptions & { readonly compiled?: CompiledTemplate } = {},
+): string {
   // Text without any action renders as itself (as in Go); large static manifests skip the parser.
   if (!text.includes("{{")) return text;
-  return parseTemplate(text, name, opts).execute(data, opts);
+  const c = opts.compiled;
+  const usable = c !== undefined && c.text === text && c.name === name && c.base === (opts.base ?? "sprig") && opts.functions === undefined;
+  return (usable ? Template.fromCompiled(c) : parseTemplate(text, name, opts)).execute(data, opts);
 }

@@ -1,26 +1,33 @@
 /** A template's source text and how offsets in it map to `name:line:col` for messages. */
 
 export class Source {
-  private readonly lineStarts: number[] = [0];
+  /** Offsets where lines start, found on the first lookup (only messages need them). */
+  private starts: number[] | undefined;
 
   constructor(
     /** The name errors are reported under (the file or template name). */
     readonly name: string,
     readonly text: string,
-  ) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  ) {}
+
+  private lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    for (let i = this.text.indexOf("\n"); i >= 0; i = this.text.indexOf("\n", i + 1)) starts.push(i + 1);
+    return (this.starts = starts);
   }
 
   /** 1-based line and column (in characters) of an offset. */
   position(pos: number): { line: number; col: number } {
+    const lineStarts = this.lineStarts();
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] as number) <= pos) lo = mid;
+      if ((lineStarts[mid] as number) <= pos) lo = mid;
       else hi = mid - 1;
     }
-    const start = this.lineStarts[lo] as number;
+    const start = lineStarts[lo] as number;
     return { line: lo + 1, col: [...this.text.slice(start, pos)].length + 1 };
   }
 

@@ -1,5 +1,4 @@
 /** Sprig defaults, type tests, encodings, hashes, dates, regular expressions and semantic versions. */
-import semver from "semver";
 import { decodeJson, goJson } from "../codec.ts";
 import { def, defWithContext, type CallContext, type FunctionDef } from "../functions.ts";
 import { formatGoTime } from "../gotime.ts";
@@ -8,6 +7,9 @@ import { isIntNumber, kindName, typeName, underlying } from "../values.ts";
 import { deepEqual, isEmpty } from "./convert.ts";
 
 const encoder = new TextEncoder();
+
+/** node-semver, loaded on the first semver function call (building its patterns costs milliseconds at start-up). */
+const semverLib = (): typeof import("semver") => require("semver") as typeof import("semver");
 
 function b64enc(s: string): string {
   let bin = "";
@@ -41,7 +43,7 @@ function timeOf(ctx: CallContext, v: unknown): Date {
 export function semverCompare(constraint: string, version: string): boolean {
   const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(version.trim());
   if (!m) throw new Error("Invalid Semantic Version");
-  const v = semver.parse(`${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ?? ""}${m[5] ?? ""}`);
+  const v = semverLib().parse(`${m[1]}.${m[2] ?? 0}.${m[3] ?? 0}${m[4] ?? ""}${m[5] ?? ""}`);
   if (!v) throw new Error("Invalid Semantic Version");
   if (constraint.includes("!=")) throw new Error(`improper constraint: ${constraint} (!= is not supported)`);
   const range = constraint
@@ -57,9 +59,9 @@ export function semverCompare(constraint: string, version: string): boolean {
         .trim(),
     )
     .join(" || ");
-  if (semver.validRange(range) === null) throw new Error(`improper constraint: ${constraint}`);
+  if (semverLib().validRange(range) === null) throw new Error(`improper constraint: ${constraint}`);
   // Masterminds lets prerelease versions match only constraints that carry a prerelease themselves.
-  return semver.satisfies(v, range, { includePrerelease: /\d-[0-9A-Za-z]/.test(range) });
+  return semverLib().satisfies(v, range, { includePrerelease: /\d-[0-9A-Za-z]/.test(range) });
 }
 
 function regexMatch(re: string, s: string): boolean {
@@ -153,7 +155,7 @@ export const generalFunctions: Readonly<Record<string, FunctionDef>> = {
   // semantic versions
   semverCompare: def(["string", "string"], semverCompare),
   semver: def(["string"], (s: string) => {
-    const v = semver.coerce(s, { includePrerelease: true });
+    const v = semverLib().coerce(s, { includePrerelease: true });
     if (!v) throw new Error("Invalid Semantic Version");
     return { Major: v.major, Minor: v.minor, Patch: v.patch, Prerelease: v.prerelease.join("."), Original: s };
   }),

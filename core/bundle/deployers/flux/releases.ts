@@ -5,7 +5,6 @@
  * for the folders it depends on (the recipe's dependency graph), so the order holds across both kinds;
  * HelmReleases also carry `dependsOn` for the charts of the components they depend on.
  */
-import { parseAllDocuments } from "yaml";
 import { internal } from "../../../errors.ts";
 import type { BundleFolder, BundlePlan } from "../../bundle-plan.ts";
 import type { BundleOptions } from "../../options.ts";
@@ -56,10 +55,14 @@ export const helmRepositoryUrl = (chart: ChartSource): string => chart.repositor
 /** Version of an HTTP(S) chart as a Flux semver constraint (a leading `v` dropped). */
 export const helmChartVersion = (chart: ChartSource): string => chart.version.trim().replace(/^v(?=\d)/, "");
 
+/** A `kind: Namespace` line: only templates that have one are parsed (with the `yaml` package, loaded then). */
+const namespaceKindLine = /^kind:[ \t]*["']?Namespace["']?[ \t]*$/m;
+
 /** True when the folder's manifests declare the Namespace itself. */
 export function declaresOwnNamespace(folder: BundleFolder): boolean {
   return folder.templates.some((t) =>
-    parseAllDocuments(t.content).some((d) => {
+    namespaceKindLine.test(t.content) &&
+    (require("yaml") as typeof import("yaml")).parseAllDocuments(t.content).some((d) => {
       const o = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
       return o?.kind === "Namespace" && o.metadata?.name === folder.namespace;
     }),

@@ -1,0 +1,88 @@
+/**
+ * Writing a bundle over an earlier one: the result is exactly the new tree whatever the earlier bundle
+ * holds, unchanged files keep their identity (inode, modification time) and nothing outside the bundle
+ * ever shares a file with it.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, linkSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeTreeAtomic } from "../../cli/bundle-writer.ts";
+import type { FileTree } from "../../core/bundle/file-tree.ts";
+import { bundleOf, goldenCases, loadRecipe, readTree, removeDir, tempDir } from "./helpers.ts";
+
+const root = tempDir("aicr-writer-");
+afterAll(() => removeDir(root));
+
+const tree: FileTree = bundleOf(loadRecipe(goldenCases.training)).tree;
+let n = 0;
+const outDir = () => join(root, `out${n++}`);
+
+/** The tree on disk equals the in-memory one, bytes and modes. */
+function expectTreeOnDisk(dir: string, expected: FileTree): void {
+  const { files, modes } = readTree(dir);
+  expect([...files.keys()]).toEqual([...expected.keys()].sort());
+  for (const [p, f] of expected) {
+    expect(files.get(p), p).toBe(f.content);
+    expect(modes.get(p), p).toBe(f.mode);
+  }
+}
+
+describe("writing a bundle", () => {
+  test("a fresh directory gets the whole tree with its modes", () => {
+    const dir = outDir();
+    const r = writeTreeAtomic(dir, tree, "./bundle");
+    expect(r).toEqual({ files: tree.size, reused: 0 });
+    expectTreeOnDisk(dir, tree);
+  });
+
+  test("regenerating an unchanged bundle keeps every file as it was (same inode, same modification time)", () => {
+    const dir = outDir();
+    writeTreeAtomic(dir, tree, "./bundle");
+    const readme = join(dir, "README.md");
+    utimesSync(readme, new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:00:00Z"));
+    const before = statSync(readme);
+    const r = writeTreeAtomic(dir, tree, "./bundle");
+    expect(r.reused).toBe(tree.size);
+    const after = statSync(readme);
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(after.nlink).toBe(1);
+    expectTreeOnDisk(dir, tree);
+  });
+
+  test("changed content is written anew; the rest is kept", () => {
+    const dir = outDir();
+    writeTreeAtomic(dir, tree, "./bundle");
+    const next: FileTree = new Map(tree);
+    next.set("README.md", { content: `${tree.get("README.md")?.content}\nOne more line.\n`, mode: 0o644 });
+    const r = writeTreeAtomic(dir, next, "./bundle");
+    expect(r.reused).toBe(tree.size - 1);
+    expectTreeOnDisk(dir, next);
+  });
+
+  test("hand edits in the earlier bundle never survive: same-size edits, mode changes, symlinks", () => {
+    const dir = outDir();
+    writeTreeAtomic(dir, tree, "./bundle");
+    const recipe = join(dir, "recipe.yaml");
+    const original = readFileSync(recipe, "utf8");
+    writeFileSync(recipe, original.replace("kind: RecipeResult", "kind: RecipeResulX")); // same length
+    chmodSync(join(dir, "deploy.sh"), 0o700);
+    rmSync(join(dir, "undeploy.sh"));
+    symlinkSync(join(dir, "deploy.sh"), join(dir, "undeploy.sh"));
+    const r = writeTreeAtomic(dir, tree, "./bundle");
+    expect(r.reused).toBe(tree.size - 3);
+    expectTreeOnDisk(dir, tree);
+    expect(statSync(join(dir, "undeploy.sh")).ino).not.toBe(statSync(join(dir, "deploy.sh")).ino);
+  });
+
+  test("a bundle file also linked from outside the bundle is not shared with the new bundle", () => {
+    const dir = outDir();
+    writeTreeAtomic(dir, tree, "./bundle");
+    const outside = join(root, `outside-${n}.md`);
+    linkSync(join(dir, "README.md"), outside);
+    writeTreeAtomic(dir, tree, "./bundle");
+    expect(statSync(join(dir, "README.md")).ino).not.toBe(statSync(outside).ino);
+    writeFileSync(join(dir, "README.md"), "edited in the bundle\n");
+    expect(readFileSync(outside, "utf8")).toBe(tree.get("README.md")?.content as string);
+  });
+});
