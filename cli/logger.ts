@@ -56,7 +56,11 @@ export function createLogger(mode: LogMode, write: (line: string) => void = writ
 }
 
 let current: ConsolaInstance | undefined;
-let factory: () => ConsolaInstance = () => createLogger("cli");
+let mode: LogMode = "cli";
+
+/** Levels a CLI-mode logger drops: calling them must not create one. */
+const belowCliLevel = new Set<PropertyKey>(["debug", "trace", "verbose"]);
+const dropped = () => undefined;
 
 /**
  * The process-wide logger (CLI mode until main.ts knows the global flags). The consola instance behind
@@ -64,7 +68,8 @@ let factory: () => ConsolaInstance = () => createLogger("cli");
  */
 export const log: ConsolaInstance = new Proxy({} as ConsolaInstance, {
   get(_target, key) {
-    current ??= factory();
+    if (current === undefined && mode === "cli" && belowCliLevel.has(key)) return dropped;
+    current ??= createLogger(mode);
     const v: unknown = Reflect.get(current, key);
     return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(current) : v;
   },
@@ -76,7 +81,7 @@ export function setLogger(l: ConsolaInstance): void {
 }
 
 /** Log in `mode` from now on; the logger is only created when something is logged. */
-export function setLogMode(mode: LogMode): void {
+export function setLogMode(m: LogMode): void {
   current = undefined;
-  factory = () => createLogger(mode);
+  mode = m;
 }

@@ -376,70 +376,93 @@ const blockable = (s: string) => s.includes("\n") && !/ \n/.test(s) && !needsEsc
 export interface YamlWriteOptions {
   /** Spaces per level: 2 for documents on stdout, 4 for `query` values, ConfigMap payloads and bundles. */
   indent?: number;
+  /** Write every map's keys in this order (as `sortKeysDeep` would) instead of their own order. */
+  order?: KeyOrder;
+}
+
+/** True when an object has at least one own enumerable key (without listing them). */
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /**
- * YAML text of a value whose key order is already final, laid out as Go's yaml.v3 writes it:
- * sequences indented under their key, strings quoted only when needed, no line folding, newline at the end.
+ * YAML text of a value, laid out as Go's yaml.v3 writes it: sequences indented under their key, strings
+ * quoted only when needed, no line folding, newline at the end. Keys keep their order unless `order` says.
  */
 export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): string {
   const n = opts.indent ?? 2;
+  const cmp = opts.order === undefined ? undefined : opts.order === "natural" ? naturalCompare : byteCompare;
   const next = (i: number) => n * Math.floor((i + n) / n);
-  const out: string[] = [];
+  const pads: string[] = [];
+  const pad = (i: number): string => (pads[i] ??= " ".repeat(i));
 
-  // Writes `v` as the value after "key:" or "- " ; `col` is where nested content starts.
-  const valueAfter = (v: unknown, childIndent: number): string => {
-    if (isEmptyCollection(v)) return Array.isArray(v) ? " []\n" : " {}\n";
-    if (typeof v === "string" && blockable(v)) return ` ${literalBlock(v, childIndent, n)}`;
-    if (Array.isArray(v) || isPlainObject(v)) return `\n${block(v, childIndent)}`;
+  /** Block text of a non-empty collection, or undefined for anything else. */
+  const collection = (v: unknown, indent: number, firstInline: boolean): string | undefined => {
+    if (typeof v !== "object" || v === null || v instanceof Date) return undefined;
+    if (Array.isArray(v)) return v.length === 0 ? undefined : seqBody(v, indent, firstInline);
+    return hasKeys(v) ? mapBody(v as Record<string, unknown>, indent, firstInline) : undefined;
+  };
+
+  /** A scalar, an empty collection or a literal block, after "key:" or "- " (with its leading space). */
+  const inlineText = (v: unknown, blockIndent: number): string => {
+    if (typeof v === "string") {
+      if (v.includes("\n") && blockable(v)) return ` ${literalBlock(v, blockIndent, n)}`;
+      return ` ${stringScalar(v)}\n`;
+    }
+    if (Array.isArray(v)) return " []\n";
+    if (typeof v === "object" && v !== null && !(v instanceof Date)) return " {}\n";
     return ` ${scalarText(v)}\n`;
   };
 
-  const keyText = (k: string) => stringScalar(k);
+  // Writes `v` as the value after "key:"; `childIndent` is where nested content starts.
+  const valueAfter = (v: unknown, childIndent: number): string => {
+    const body = collection(v, childIndent, false);
+    return body === undefined ? inlineText(v, childIndent) : `\n${body}`;
+  };
 
   function mapBody(m: Record<string, unknown>, indent: number, firstInline: boolean): string {
     let text = "";
     let first = true;
-    for (const [k, v] of Object.entries(m)) {
-      if (v === undefined) continue;
-      const pad = first && firstInline ? "" : " ".repeat(indent);
+    const childIndent = next(indent);
+    const keys = cmp ? Object.keys(m).sort(cmp) : undefined;
+    const write = (k: string) => {
+      const v = m[k];
+      if (v === undefined) return;
+      const p = first && firstInline ? "" : pad(indent);
       first = false;
       if (k.length > 128) {
-        text += `${pad}? ${keyText(k)}\n${" ".repeat(indent)}:${valueAfter(v, next(indent))}`;
-        continue;
+        text += `${p}? ${stringScalar(k)}\n${pad(indent)}:${valueAfter(v, childIndent)}`;
+        return;
       }
-      text += `${pad}${keyText(k)}:${valueAfter(v, next(indent))}`;
-    }
+      text += `${p}${stringScalar(k)}:${valueAfter(v, childIndent)}`;
+    };
+    if (keys) for (const k of keys) write(k);
+    else for (const k in m) write(k);
     return text;
   }
 
   function seqBody(a: unknown[], indent: number, firstInline: boolean): string {
     let text = "";
-    a.forEach((item, i) => {
-      const pad = i === 0 && firstInline ? "" : " ".repeat(indent);
-      text += `${pad}-${itemText(item, indent + 2)}`;
-    });
+    for (let i = 0; i < a.length; i++) {
+      const p = i === 0 && firstInline ? "" : pad(indent);
+      text += `${p}-${itemText(a[i], indent + 2)}`;
+    }
     return text;
   }
 
   function itemText(item: unknown, inner: number): string {
     if (item === undefined) return " null\n";
-    if (isEmptyCollection(item)) return Array.isArray(item) ? " []\n" : " {}\n";
-    if (Array.isArray(item)) return ` ${seqBody(item, inner, true)}`;
-    if (isPlainObject(item)) return ` ${mapBody(item, inner, true)}`;
-    if (typeof item === "string" && blockable(item)) return ` ${literalBlock(item, inner, n)}`;
-    return ` ${scalarText(item)}\n`;
+    const body = collection(item, inner, true);
+    return body === undefined ? inlineText(item, inner) : ` ${body}`;
   }
 
-  function block(v: unknown, indent: number): string {
-    return Array.isArray(v) ? seqBody(v, indent, false) : mapBody(v as Record<string, unknown>, indent, false);
-  }
-
-  if (isEmptyCollection(value)) out.push(Array.isArray(value) ? "[]\n" : "{}\n");
-  else if (Array.isArray(value) || isPlainObject(value)) out.push(block(value, 0));
-  else if (typeof value === "string" && blockable(value)) out.push(literalBlock(value, n, n));
-  else out.push(`${scalarText(value)}\n`);
-  return out.join("");
+  const top = collection(value, 0, false);
+  if (top !== undefined) return top;
+  if (Array.isArray(value)) return "[]\n";
+  if (typeof value === "object" && value !== null && !(value instanceof Date)) return "{}\n";
+  if (typeof value === "string" && blockable(value)) return literalBlock(value, n, n);
+  return `${scalarText(value)}\n`;
 }
 
 /** JSON as Go's encoder writes it: 2-space indent, `<`, `>`, `&`, U+2028 and U+2029 escaped, newline at the end. */

@@ -4,7 +4,7 @@
  * (values files, `upstream.env`, a local chart's `Chart.yaml` and `templates/`).
  */
 import { invalid } from "../errors.ts";
-import { sortKeysDeep, stringifyYaml } from "../yaml.ts";
+import { stringifyYaml } from "../yaml.ts";
 import type { BundleComponent, BundleFolder } from "./bundle-plan.ts";
 import { addFile, type FileTree } from "./file-tree.ts";
 import { escapeForHelm } from "./manifests.ts";
@@ -55,7 +55,7 @@ export function layoutFolders(components: readonly BundleComponent[]): BundleFol
 /** A values file: the header, then the map as YAML (4-space indent, keys in natural order). */
 export function valuesYaml(values: Values): string {
   if (Object.keys(values).length === 0) return VALUES_HEADER;
-  return VALUES_HEADER + stringifyYaml(sortKeysDeep(values, "natural"), { indent: 4 });
+  return VALUES_HEADER + stringifyYaml(values, { indent: 4, order: "natural" });
 }
 
 /** A shell-safe single-quoted word. */

@@ -17,7 +17,7 @@ export interface ComponentValues extends SplitValues {
 }
 
 export function buildValues(store: Store, component: PlannedComponent, options: BundleOptions): ComponentValues {
-  const values = structuredClone(valuesFor(store, component.ref)) as Values;
+  const values = valuesFor(store, component.ref) as Values; // a fresh tree: changed in place below
   for (const s of component.set) {
     try {
       setPath(values, s.path, structuredClone(s.value), true);

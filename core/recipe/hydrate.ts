@@ -12,14 +12,18 @@ type Values = Record<string, unknown>;
 
 export const isMap = (v: unknown): v is Values => v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Deep merge `src` into `dst` in place; `onSet` hears the dot path of every value written. */
+/**
+ * Deep merge `src` into `dst` in place; `onSet` hears the dot path of every value written. What is
+ * written is a copy: `dst` never shares an object with `src`.
+ */
 export function deepMerge(dst: Values, src: Values, onSet?: (path: string[]) => void, prefix: string[] = []): Values {
-  for (const [k, s] of Object.entries(src)) {
+  for (const k in src) {
+    const s = src[k];
     const d = dst[k];
     if (isMap(d) && isMap(s)) {
-      deepMerge(d, s, onSet, [...prefix, k]);
+      deepMerge(d, s, onSet, onSet ? [...prefix, k] : prefix);
     } else {
-      dst[k] = structuredClone(s);
+      dst[k] = s !== null && typeof s === "object" ? structuredClone(s) : s;
       if (onSet) markLeaves(s, [...prefix, k], onSet);
     }
   }
@@ -59,7 +63,10 @@ function readFile(store: Store, path: string, component: string): Values | undef
   }
 }
 
-/** The hydrated Helm values of one component; `sources` (when given) is filled with per-leaf origins. */
+/**
+ * The hydrated Helm values of one component, as a new tree the caller may change; `sources` (when given)
+ * is filled with per-leaf origins.
+ */
 export function valuesFor(store: Store, ref: ComponentRef, provenance?: Provenance, sources?: ValueSources): Values {
   const result: Values = {};
   const overrides = ref.overrides ?? {};

@@ -3,10 +3,11 @@
  * recipes from any directory, with no source tree or node_modules beside it.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json";
+import { STARTUP_JIT_POLICY } from "../../cli/jit.ts";
 
 const root = join(import.meta.dir, "..", "..");
 let dir: string;
@@ -54,4 +55,19 @@ test("the compiled CLI reports its version and rejects bad input with one line",
   expect(bad.out).toBe("");
   expect(bad.err.trim().split("\n")).toHaveLength(1);
   expect(bad.err).toContain('invalid service type: "nope"');
+});
+
+test("a .env or bunfig.toml in the working directory does not change what the compiled CLI does", () => {
+  const work = mkdtempSync(join(dir, "work-"));
+  writeFileSync(join(work, ".env"), "AICR_LOG_JSON=1\nAICR_DEBUG=1\n");
+  writeFileSync(join(work, "bunfig.toml"), 'preload = ["./missing.ts"]\n');
+  const r = Bun.spawnSync({ cmd: [bin, "recipe", "--service", "nope"], cwd: work, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin" } });
+  expect(r.exitCode).toBe(8);
+  // Plain CLI logging: the .env file's AICR_LOG_JSON / AICR_DEBUG were not loaded.
+  expect(r.stderr.toString()).toStartWith("error: ");
+  expect(r.stderr.toString()).toContain('invalid service type: "nope"');
+});
+
+test("the compiled CLI starts with the start-up JIT policy its code documents", () => {
+  expect(pkg.scripts["build:cli"]).toContain(`--compile-jit-policy ${STARTUP_JIT_POLICY} `);
 });

@@ -70,6 +70,14 @@ describe("output", () => {
     expect(stringifyYaml({ a: { b: [1, 2] } }, { indent: 4 })).toBe("a:\n    b:\n        - 1\n        - 2\n");
   });
 
+  test("key order while writing: every map in natural order, digit-only keys included, lists kept", () => {
+    const value = { z: { b: 1, a: [{ q: 1, p: 2 }, "s"] }, "10": "ten", "9b": "nine", a10: [], a2: {} };
+    expect(stringifyYaml(value, { order: "natural" })).toBe(
+      "9b: nine\n\"10\": ten\na2: {}\na10: []\nz:\n  a:\n    - p: 2\n      q: 1\n    - s\n  b: 1\n",
+    );
+    expect(stringifyYaml({ b: 1, a: 2 })).toBe("b: 1\na: 2\n");
+  });
+
   test("JSON escapes <, > and & as Go does", () => {
     expect(stringifyJson({ v: ">= 1 & < 2" })).toBe('{\n  "v": "\\u003e= 1 \\u0026 \\u003c 2"\n}\n');
   });

@@ -10,7 +10,7 @@
  * Folders are named after their release, without `NNN-` prefixes: ordering is `dependsOn`, not position.
  */
 import { invalid } from "../../errors.ts";
-import { byteCompare, sortKeysDeep, stringifyYaml } from "../../yaml.ts";
+import { byteCompare, stringifyYaml } from "../../yaml.ts";
 import type { BundlePlan } from "../bundle-plan.ts";
 import type { Deployer } from "../deployer.ts";
 import { addFile, type FileTree } from "../file-tree.ts";
@@ -67,7 +67,7 @@ function releaseFiles(r: FluxRelease): Map<string, string> {
     const chart = c.chart as NonNullable<typeof c.chart>;
     const dynamic = c.dynamic.length > 0;
     if (dynamic) {
-      const text = stringifyYaml(sortKeysDeep(c.values.dynamic, "natural"));
+      const text = stringifyYaml(c.values.dynamic, { order: "natural" });
       files.set("configmap-values.yaml", objectYaml(valuesConfigMap(valuesConfigMapName(r.dir), text)));
     }
     const timing = releaseTiming(c.name);
