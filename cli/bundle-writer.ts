@@ -38,39 +38,48 @@ export function checkOutputDir(dir: string, defaultDir: string): OutputState {
 }
 
 /**
- * True when `prior` is a plain file, not linked from anywhere else, with exactly `mode` and the bytes of
- * `content`: it can then become the new file as it is. Anything unreadable or unusual is written anew.
+ * The bundle being replaced, as a source of files to carry over: a file qualifies when it is a plain
+ * file linked from nowhere else, inside plain directories (no symlink out of the bundle on the way),
+ * with exactly the new file's mode and bytes. Anything unreadable or unusual is written anew.
  */
-function unchanged(prior: string, content: string, mode: number): boolean {
-  try {
-    const st = lstatSync(prior);
-    if (!st.isFile() || st.nlink !== 1 || (st.mode & 0o7777) !== mode) return false;
-    if (st.size !== Buffer.byteLength(content)) return false;
-    return readFileSync(prior, "utf8") === content;
-  } catch {
-    return false;
+class PriorBundle {
+  private readonly plainDirs = new Map<string, boolean>();
+
+  constructor(private readonly dir: string) {}
+
+  private isPlainDir(rel: string): boolean {
+    let plain = this.plainDirs.get(rel);
+    if (plain === undefined) {
+      try {
+        plain = lstatSync(join(this.dir, rel)).isDirectory();
+      } catch {
+        plain = false;
+      }
+      this.plainDirs.set(rel, plain);
+    }
+    return plain;
+  }
+
+  /** The earlier copy of `rel` when it can become the new file as it is. */
+  unchanged(rel: string, content: string, mode: number): string | undefined {
+    for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) if (!this.isPlainDir(rel.slice(0, i))) return undefined;
+    const path = join(this.dir, rel);
+    try {
+      const st = lstatSync(path);
+      if (!st.isFile() || st.nlink !== 1 || (st.mode & 0o7777) !== mode || st.size !== Buffer.byteLength(content)) return undefined;
+      return readFileSync(path, "utf8") === content ? path : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
 
-/** Put one file of the tree in place (its directory created once): a link to the earlier copy, or new bytes. */
-function placeFile(path: string, content: string, mode: number, made: Set<string>, prior: string | undefined): boolean {
-  const d = dirname(path);
-  if (!made.has(d)) {
-    mkdirSync(d, { recursive: true, mode: 0o755 });
-    made.add(d);
-  }
-  if (prior !== undefined && unchanged(prior, content, mode)) {
-    try {
-      linkSync(prior, path);
-      return true;
-    } catch {
-      // Another filesystem or no link support: write the bytes instead.
-    }
-  }
-  // No fsync: the whole tree is renamed into place.
-  writeFileSync(path, content, { flag: "wx", mode });
-  if (mode !== 0o644) chmodSync(path, mode);
-  return false;
+/** Create a directory of the new tree (parents first), each once. */
+function ensureDir(d: string, made: Set<string>): void {
+  if (made.has(d)) return;
+  ensureDir(dirname(d), made);
+  mkdirSync(d, { mode: 0o755 });
+  made.add(d);
 }
 
 export interface WriteResult {
@@ -95,8 +104,23 @@ export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string)
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { mode: 0o755 });
     const made = new Set<string>([tmp]);
+    const prior = state === "bundle" ? new PriorBundle(dir) : undefined;
     for (const [path, f] of tree) {
-      if (placeFile(join(tmp, path), f.content, f.mode, made, state === "bundle" ? join(dir, path) : undefined)) reused++;
+      const target = join(tmp, path);
+      ensureDir(dirname(target), made);
+      const earlier = prior?.unchanged(path, f.content, f.mode);
+      if (earlier !== undefined) {
+        try {
+          linkSync(earlier, target);
+          reused++;
+          continue;
+        } catch {
+          // Another filesystem or no link support: the bytes are written instead.
+        }
+      }
+      // No fsync: the whole tree is renamed into place.
+      writeFileSync(target, f.content, { flag: "wx", mode: f.mode });
+      if (f.mode !== 0o644) chmodSync(target, f.mode);
     }
     if (state === "bundle") {
       for (const name of readdirSync(dir)) {

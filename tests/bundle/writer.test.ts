@@ -4,7 +4,7 @@
  * ever shares a file with it.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, linkSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeTreeAtomic } from "../../cli/bundle-writer.ts";
 import type { FileTree } from "../../core/bundle/file-tree.ts";
@@ -84,5 +84,19 @@ describe("writing a bundle", () => {
     expect(statSync(join(dir, "README.md")).ino).not.toBe(statSync(outside).ino);
     writeFileSync(join(dir, "README.md"), "edited in the bundle\n");
     expect(readFileSync(outside, "utf8")).toBe(tree.get("README.md")?.content as string);
+  });
+
+  test("files under a folder that is a symlink out of the bundle are never linked into it", () => {
+    const dir = outDir();
+    writeTreeAtomic(dir, tree, "./bundle");
+    const folder = [...tree.keys()].find((p) => p.includes("/"))?.split("/")[0] as string;
+    const elsewhere = join(root, `elsewhere-${n}`);
+    renameSync(join(dir, folder), elsewhere);
+    symlinkSync(elsewhere, join(dir, folder));
+    const r = writeTreeAtomic(dir, tree, "./bundle");
+    const inFolder = [...tree.keys()].filter((p) => p.startsWith(`${folder}/`));
+    expect(r.reused).toBe(tree.size - inFolder.length);
+    for (const p of inFolder) expect(statSync(join(dir, p)).nlink, p).toBe(1);
+    expectTreeOnDisk(dir, tree);
   });
 });
