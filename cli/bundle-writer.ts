@@ -43,26 +43,36 @@ export function checkOutputDir(dir: string, defaultDir: string): OutputState {
  * with exactly the new file's mode and bytes. Anything unreadable or unusual is written anew.
  */
 class PriorBundle {
-  private readonly plainDirs = new Map<string, boolean>();
+  /** Mode of each folder seen (undefined: not a plain directory). */
+  private readonly folders = new Map<string, number | undefined>();
 
   constructor(private readonly dir: string) {}
 
-  private isPlainDir(rel: string): boolean {
-    let plain = this.plainDirs.get(rel);
-    if (plain === undefined) {
-      try {
-        plain = lstatSync(join(this.dir, rel)).isDirectory();
-      } catch {
-        plain = false;
-      }
-      this.plainDirs.set(rel, plain);
+  private folderMode(rel: string): number | undefined {
+    if (this.folders.has(rel)) return this.folders.get(rel);
+    let mode: number | undefined;
+    try {
+      const st = lstatSync(join(this.dir, rel));
+      mode = st.isDirectory() ? st.mode & 0o7777 : undefined;
+    } catch {
+      mode = undefined;
     }
-    return plain;
+    this.folders.set(rel, mode);
+    return mode;
   }
 
-  /** The earlier copy of `rel` when it can become the new file as it is. */
+  private readonly checked = new Map<string, string | undefined>();
+
+  /** The earlier copy of `rel` when it can become the new file as it is (each path checked once). */
   unchanged(rel: string, content: string, mode: number): string | undefined {
-    for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) if (!this.isPlainDir(rel.slice(0, i))) return undefined;
+    if (this.checked.has(rel)) return this.checked.get(rel);
+    const found = this.check(rel, content, mode);
+    this.checked.set(rel, found);
+    return found;
+  }
+
+  private check(rel: string, content: string, mode: number): string | undefined {
+    for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) if (this.folderMode(rel.slice(0, i)) === undefined) return undefined;
     const path = join(this.dir, rel);
     try {
       const st = lstatSync(path);
@@ -71,6 +81,36 @@ class PriorBundle {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * True when the earlier bundle already is `tree`: the same folders (with the mode a new folder gets)
+   * holding the same files, nothing else but top-level dot entries. Rewriting it would change nothing.
+   */
+  holds(tree: FileTree): boolean {
+    const listing = new Map<string, Set<string>>([["", new Set()]]);
+    for (const path of tree.keys()) {
+      let parent = "";
+      for (const seg of path.split("/")) {
+        (listing.get(parent) as Set<string>).add(seg);
+        parent = parent === "" ? seg : `${parent}/${seg}`;
+        if (parent !== path && !listing.has(parent)) listing.set(parent, new Set());
+      }
+    }
+    const folderMode = 0o755 & ~process.umask();
+    for (const [rel, names] of listing) {
+      let entries: string[];
+      try {
+        if (rel !== "" && this.folderMode(rel) !== folderMode) return false;
+        entries = readdirSync(join(this.dir, rel));
+      } catch {
+        return false;
+      }
+      if (entries.filter((e) => !(rel === "" && e.startsWith(".") && !names.has(e))).length !== names.size) return false;
+      if (!entries.every((e) => names.has(e) || (rel === "" && e.startsWith(".")))) return false;
+    }
+    for (const [path, f] of tree) if (this.unchanged(path, f.content, f.mode) === undefined) return false;
+    return true;
   }
 }
 
@@ -86,14 +126,19 @@ export interface WriteResult {
   files: number;
   /** Files carried over unchanged from the bundle that was replaced. */
   reused: number;
+  /** The directory already held exactly this bundle, so nothing was written. */
+  upToDate: boolean;
 }
 
 /**
  * Write the tree to a temporary sibling directory, then rename it into place. An earlier bundle in the
- * way is swapped out and removed; its top-level dot entries (such as `.git`) are carried over.
+ * way is swapped out and removed; its top-level dot entries (such as `.git`) are carried over. When the
+ * directory already holds exactly this tree, it is left as it is.
  */
 export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string): WriteResult {
   const state = checkOutputDir(dir, defaultDir);
+  const prior = state === "bundle" ? new PriorBundle(dir) : undefined;
+  if (prior?.holds(tree)) return { files: tree.size, reused: tree.size, upToDate: true };
   const parent = dirname(dir);
   const tmp = join(parent, `.${basename(dir)}.aicr-tmp-${process.pid}`);
   const old = join(parent, `.${basename(dir)}.aicr-old-${process.pid}`);
@@ -104,7 +149,6 @@ export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string)
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { mode: 0o755 });
     const made = new Set<string>([tmp]);
-    const prior = state === "bundle" ? new PriorBundle(dir) : undefined;
     for (const [path, f] of tree) {
       const target = join(tmp, path);
       ensureDir(dirname(target), made);
@@ -146,5 +190,5 @@ export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string)
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw invalid(`cannot write bundle to ${dir}: ${why}${carried.length > 0 ? ` (check ${tmp} for ${carried.join(", ")})` : ""}`);
   }
-  return { files: tree.size, reused };
+  return { files: tree.size, reused, upToDate: false };
 }

@@ -219,12 +219,13 @@ export function parseByName(text: string, file: string, freeForm?: FreeFormPredi
 // Output
 
 const unicodeLetter = /\p{L}/u;
-const isLetter = (c: string): boolean => {
-  const code = c.charCodeAt(0);
-  if (code < 128) return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-  return unicodeLetter.test(c);
+/** A UTF-16 code unit that is a letter (ASCII fast path). */
+const isLetterCode = (c: number): boolean => {
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return unicodeLetter.test(String.fromCharCode(c));
 };
-const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+/** A code unit that is an ASCII digit (false for NaN, i.e. past the end). */
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * The key order upstream's YAML writer uses for free-form maps: letters by code point, digit runs by
@@ -235,16 +236,15 @@ export function naturalCompare(a: string, b: string): number {
   const la = a.length;
   const lb = b.length;
   let prevDigit = false;
-  let i = 0;
-  for (; i < la && i < lb; i++) {
-    const ca = a[i] as string;
-    const cb = b[i] as string;
+  for (let i = 0; i < la && i < lb; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
     if (ca === cb) {
-      prevDigit = isDigit(ca);
+      prevDigit = isDigitCode(ca);
       continue;
     }
-    const lta = isLetter(ca);
-    const ltb = isLetter(cb);
+    const lta = isLetterCode(ca);
+    const ltb = isLetterCode(cb);
     if (lta && ltb) return ca < cb ? -1 : 1;
     if (lta || ltb) {
       if (prevDigit) return lta ? -1 : 1;
@@ -252,14 +252,14 @@ export function naturalCompare(a: string, b: string): number {
     }
     // Neither is a letter: compare the digit runs that start here.
     let nonZeroBefore = false;
-    for (let j = i - 1; j >= 0 && isDigit(a[j]); j--) if (a[j] !== "0") nonZeroBefore = true;
-    const start = (ca === "0" || cb === "0") && nonZeroBefore ? 1 : 0;
+    for (let j = i - 1; j >= 0 && isDigitCode(a.charCodeAt(j)); j--) if (a.charCodeAt(j) !== 48) nonZeroBefore = true;
+    const start = (ca === 48 || cb === 48) && nonZeroBefore ? 1 : 0;
     let na = start;
     let nb = start;
     let ja = i;
     let jb = i;
-    while (isDigit(a[ja])) na = na * 10 + (a.charCodeAt(ja++) - 48);
-    while (isDigit(b[jb])) nb = nb * 10 + (b.charCodeAt(jb++) - 48);
+    while (isDigitCode(a.charCodeAt(ja))) na = na * 10 + (a.charCodeAt(ja++) - 48);
+    while (isDigitCode(b.charCodeAt(jb))) nb = nb * 10 + (b.charCodeAt(jb++) - 48);
     if (na !== nb) return na < nb ? -1 : 1;
     if (ja - i !== jb - i) return ja - i < jb - i ? -1 : 1;
     return ca < cb ? -1 : 1;
@@ -380,6 +380,12 @@ export interface YamlWriteOptions {
   order?: KeyOrder;
 }
 
+/** `keys` sorted by `cmp` (in place); keys already in order, as they often are, cost one pass. */
+function inOrder(keys: string[], cmp: (a: string, b: string) => number): string[] {
+  for (let i = 1; i < keys.length; i++) if (cmp(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(cmp);
+  return keys;
+}
+
 /** True when an object has at least one own enumerable key (without listing them). */
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
@@ -425,7 +431,7 @@ export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): stri
     let text = "";
     let first = true;
     const childIndent = next(indent);
-    const keys = cmp ? Object.keys(m).sort(cmp) : undefined;
+    const keys = cmp ? inOrder(Object.keys(m), cmp) : undefined;
     const write = (k: string) => {
       const v = m[k];
       if (v === undefined) return;

@@ -4,7 +4,7 @@
  * ever shares a file with it.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, linkSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeTreeAtomic } from "../../cli/bundle-writer.ts";
 import type { FileTree } from "../../core/bundle/file-tree.ts";
@@ -17,10 +17,10 @@ const tree: FileTree = bundleOf(loadRecipe(goldenCases.training)).tree;
 let n = 0;
 const outDir = () => join(root, `out${n++}`);
 
-/** The tree on disk equals the in-memory one, bytes and modes. */
+/** The tree on disk equals the in-memory one, bytes and modes (a .git folder aside). */
 function expectTreeOnDisk(dir: string, expected: FileTree): void {
   const { files, modes } = readTree(dir);
-  expect([...files.keys()]).toEqual([...expected.keys()].sort());
+  expect([...files.keys()].filter((p) => !p.startsWith(".git/"))).toEqual([...expected.keys()].sort());
   for (const [p, f] of expected) {
     expect(files.get(p), p).toBe(f.content);
     expect(modes.get(p), p).toBe(f.mode);
@@ -31,7 +31,7 @@ describe("writing a bundle", () => {
   test("a fresh directory gets the whole tree with its modes", () => {
     const dir = outDir();
     const r = writeTreeAtomic(dir, tree, "./bundle");
-    expect(r).toEqual({ files: tree.size, reused: 0 });
+    expect(r).toEqual({ files: tree.size, reused: 0, upToDate: false });
     expectTreeOnDisk(dir, tree);
   });
 
@@ -42,7 +42,7 @@ describe("writing a bundle", () => {
     utimesSync(readme, new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:00:00Z"));
     const before = statSync(readme);
     const r = writeTreeAtomic(dir, tree, "./bundle");
-    expect(r.reused).toBe(tree.size);
+    expect(r).toEqual({ files: tree.size, reused: tree.size, upToDate: true });
     const after = statSync(readme);
     expect(after.ino).toBe(before.ino);
     expect(after.mtimeMs).toBe(before.mtimeMs);
@@ -98,5 +98,29 @@ describe("writing a bundle", () => {
     expect(r.reused).toBe(tree.size - inFolder.length);
     for (const p of inFolder) expect(statSync(join(dir, p)).nlink, p).toBe(1);
     expectTreeOnDisk(dir, tree);
+  });
+
+  test("an up-to-date bundle is left alone, its .git included; anything more or less makes it rewritten", () => {
+    const dir = outDir();
+    writeTreeAtomic(dir, tree, "./bundle");
+    mkdirSync(join(dir, ".git"));
+    writeFileSync(join(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+    expect(writeTreeAtomic(dir, tree, "./bundle").upToDate).toBe(true);
+    expect(readFileSync(join(dir, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+
+    const folder = [...tree.keys()].find((p) => p.includes("/"))?.split("/")[0] as string;
+    for (const change of [
+      () => writeFileSync(join(dir, folder, "notes.txt"), "mine\n"), // an extra file in a folder
+      () => mkdirSync(join(dir, "999-stale")), // an extra folder
+      () => rmSync(join(dir, "README.md")), // a missing file
+      () => chmodSync(join(dir, folder), 0o700), // a folder mode
+    ]) {
+      change();
+      const r = writeTreeAtomic(dir, tree, "./bundle");
+      expect(r.upToDate).toBe(false);
+      expectTreeOnDisk(dir, tree);
+      expect(readFileSync(join(dir, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+      expect(statSync(join(dir, folder)).mode & 0o777).toBe(0o755 & ~process.umask());
+    }
   });
 });

@@ -1,0 +1,16 @@
+const { embeddedStore } = await import("../core/catalogue/embedded.ts");
+const { parseRecipeResult } = await import("../core/bundle/recipe-input.ts");
+const { parseBundleOptions } = await import("../core/bundle/options.ts");
+const { planBundle } = await import("../core/bundle/bundle.ts");
+const { valuesYaml } = await import("../core/bundle/layout.ts");
+const { formatRecipe } = await import("../core/recipe/render.ts");
+const store = embeddedStore();
+const recipe = parseRecipeResult(await Bun.file("/tmp/bb/recipe.yaml").text(), "recipe.yaml");
+const plan = planBundle({ recipe, store, options: parseBundleOptions({}), version: "v" });
+const t0 = performance.now();
+let n = 0;
+for (const f of plan.folders) n += valuesYaml(f.component.values.static).length;
+const t1 = performance.now();
+n += formatRecipe(plan.recipe, "yaml").length;
+const t2 = performance.now();
+console.log(`values ${(t1 - t0).toFixed(2)} recipe ${(t2 - t1).toFixed(2)} bytes ${n}`);
