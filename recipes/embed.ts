@@ -7,7 +7,8 @@ import { join, relative, sep } from "node:path";
 import type { PreparedManifest } from "../core/bundle/prepared-manifests.ts";
 import { stripSyncHooks } from "../core/bundle/hook-annotations.ts";
 import { decodeEntries, type CatalogueEntry } from "../core/catalogue/entry.ts";
-import { compileTemplate, type CompiledTemplate } from "../core/template/index.ts";
+import { compileManifestTemplate } from "../core/bundle/manifest-template.ts";
+import type { CompiledTemplate } from "../core/template/engine.ts";
 
 /** The files of a catalogue that are embedded: YAML under the catalogue layout, nothing else. */
 export const embeddedPattern =
@@ -69,7 +70,7 @@ export function embeddedManifestWork(): string {
     try {
       if (f.text.includes("{{")) {
         // The text itself is not stored again: the program has it (prepared-manifests.ts puts it back).
-        const template: CompiledTemplate = { ...compileTemplate(f.text, f.path, "manifest"), text: "" };
+        const template: CompiledTemplate = { ...compileManifestTemplate(f.text, f.path), text: "" };
         // Only trees that survive JSON unchanged (a bigint constant would not).
         if (Bun.deepEquals(JSON.parse(JSON.stringify(template)), template)) out[f.path] = { template };
       } else {

@@ -7,7 +7,7 @@
 import { AicrError, ErrorCode, invalid, notFound } from "../errors.ts";
 import type { Store } from "../catalogue/store.ts";
 import { byteCompare } from "../yaml.ts";
-import type { CompiledTemplate } from "../template/index.ts";
+import type { CompiledTemplate } from "../template/engine.ts";
 import { stripSyncHooks } from "./hook-annotations.ts";
 import { preparedManifest, preparedStripped } from "./prepared-manifests.ts";
 import type { PlannedComponent } from "./plan.ts";

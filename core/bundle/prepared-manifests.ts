@@ -4,7 +4,7 @@
  * text, so a manifest that differs (another catalogue, a `--data` file) is processed at run time.
  */
 import { embeddedText } from "../catalogue/embedded.ts";
-import type { CompiledTemplate } from "../template/index.ts";
+import type { CompiledTemplate } from "../template/engine.ts";
 import { embeddedManifestWork } from "../../recipes/embed.ts" with { type: "macro" };
 import type { StrippedManifest } from "./hook-annotations.ts";
 

@@ -9,15 +9,11 @@
  * Unknown functions are parse errors; every error is INVALID_REQUEST with Go's message shape
  * (`template: name:line:col: …`). See `values.ts` for how JavaScript values stand for Go values.
  */
-import { AicrError, invalid } from "../errors.ts";
 import { builtinFunctions } from "./builtins.ts";
-import { executeTree, TemplateSet } from "./exec.ts";
-import type { ListNode } from "./ast.ts";
-import { toFunctionDef, type FunctionDef, type FunctionMap } from "./functions.ts";
+import { functionMap, Template, usableCompiled, type CompiledTemplate, type ExecuteOptions } from "./engine.ts";
+import type { FunctionDef, FunctionMap } from "./functions.ts";
 import { helmFunctions } from "./helm.ts";
 import { manifestFunctions } from "./manifest-functions.ts";
-import type { Tree } from "./parser.ts";
-import { Source } from "./source.ts";
 import { sprigFunctions } from "./sprig/index.ts";
 
 export { def, defWithContext, type CallContext, type FunctionDef, type FunctionMap, type ParamType, type TemplateFunction } from "./functions.ts";
@@ -25,6 +21,8 @@ export { GO_MAP_ZERO, GO_TYPE, GO_UNDERLYING, GoStruct, goStruct, withMapZero } 
 export { formatValue, sprintf } from "./format.ts";
 export { snapshotTemplateData, SnapshotData, Measurement, MeasurementType, Subtype, Reading } from "./snapshot-data.ts";
 export { builtinFunctions, helmFunctions, manifestFunctions, sprigFunctions };
+
+export { Template, type CompiledTemplate, type ExecuteOptions } from "./engine.ts";
 
 /**
  * Which functions a template starts with (the Go built-ins are always there):
@@ -41,101 +39,17 @@ export interface TemplateOptions {
   readonly functions?: FunctionMap;
 }
 
-export interface ExecuteOptions {
-  /** Clock for `now` and `date` (default: the current time). */
-  readonly now?: () => Date;
-}
-
-function functionMap(opts: TemplateOptions): Map<string, FunctionDef> {
-  const base = opts.base ?? "sprig";
-  const extra = base === "sprig" ? { ...sprigFunctions, ...helmFunctions } : base === "manifest" ? manifestFunctions : {};
-  const map = new Map<string, FunctionDef>(Object.entries({ ...builtinFunctions, ...extra }));
-  for (const [name, f] of Object.entries(opts.functions ?? {})) {
-    if (!/^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(name)) throw invalid(`template: function name ${JSON.stringify(name)} is not a valid identifier`);
-    map.set(name, toFunctionDef(f));
-  }
-  return map;
-}
-
-/** Run `fn`, turning anything but a structured error (e.g. a stack overflow) into one. */
-function guarded<T>(name: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof AicrError) throw err;
-    throw invalid(`template: ${name}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-/**
- * A template parsed ahead of time, as plain data that survives JSON: the trees of `text` parsed under
- * `name` with the functions of `base` (and no others). Executing it skips the lexer and parser.
- */
-export interface CompiledTemplate {
-  readonly name: string;
-  readonly base: FunctionSet;
-  readonly text: string;
-  readonly trees: readonly { readonly name: string; readonly root: ListNode }[];
-}
-
-/** A parsed template and the templates it defines (`{{define}}`, `{{block}}`). */
-export class Template {
-  private constructor(
-    private readonly set: TemplateSet,
-    /** Name of the main template. */
-    readonly name: string,
-  ) {}
-
-  /** @internal use `parseTemplate` */
-  static create(text: string, name: string, opts: TemplateOptions): Template {
-    const set = new TemplateSet(functionMap(opts));
-    guarded(name, () => set.parse(text, name));
-    return new Template(set, name);
-  }
-
-  /** @internal use `renderTemplate` with `compiled` */
-  static fromCompiled(compiled: CompiledTemplate): Template {
-    const set = new TemplateSet(functionMap({ base: compiled.base }));
-    const source = new Source(compiled.name, compiled.text);
-    set.adopt(compiled.trees.map((t): Tree => ({ name: t.name, root: t.root, source })));
-    return new Template(set, compiled.name);
-  }
-
-  /** The parse trees as plain data (see `CompiledTemplate`); only for templates parsed without extra functions. */
-  compiled(base: FunctionSet, text: string): CompiledTemplate {
-    return { name: this.name, base, text, trees: this.set.names().map((n) => ({ name: n, root: (this.set.lookup(n) as Tree).root })) };
-  }
-
-  /** Parse more source into this set (like Go's `t.New(name).Parse(text)`): its defines become available. */
-  parse(text: string, name: string): this {
-    guarded(name, () => this.set.parse(text, name));
-    return this;
-  }
-
-  /** Names of all templates in the set, main one included. */
-  templates(): string[] {
-    return this.set.names();
-  }
-
-  /** Execute the main template with `data` as `.` and `$`. */
-  execute(data: unknown, opts: ExecuteOptions = {}): string {
-    return this.executeTemplate(this.name, data, opts);
-  }
-
-  /** Execute one named template of the set. */
-  executeTemplate(name: string, data: unknown, opts: ExecuteOptions = {}): string {
-    return guarded(name, () => executeTree(this.set, name, data, { now: opts.now ?? (() => new Date()) }));
-  }
-}
+const baseFunctions = (base: FunctionSet): Readonly<Record<string, FunctionDef>> =>
+  base === "sprig" ? { ...sprigFunctions, ...helmFunctions } : base === "manifest" ? manifestFunctions : {};
 
 /** Parse Go template source; `name` appears in error messages (`template: name:line:col: …`). */
 export function parseTemplate(text: string, name: string, opts: TemplateOptions = {}): Template {
-  return Template.create(text, name, opts);
+  return Template.create(text, name, functionMap(baseFunctions(opts.base ?? "sprig"), opts.functions));
 }
 
 /** Parse `text` now so that `renderTemplate` can later execute it without parsing (see `CompiledTemplate`). */
 export function compileTemplate(text: string, name: string, base: FunctionSet = "sprig"): CompiledTemplate {
-  return Template.create(text, name, { base }).compiled(base, text);
+  return parseTemplate(text, name, { base }).compiled(base, text);
 }
 
 /**
@@ -150,7 +64,7 @@ export function renderTemplate(
 ): string {
   // Text without any action renders as itself (as in Go); large static manifests skip the parser.
   if (!text.includes("{{")) return text;
-  const c = opts.compiled;
-  const usable = c !== undefined && c.text === text && c.name === name && c.base === (opts.base ?? "sprig") && opts.functions === undefined;
-  return (usable ? Template.fromCompiled(c) : parseTemplate(text, name, opts)).execute(data, opts);
+  const base = opts.base ?? "sprig";
+  const c = opts.functions === undefined ? usableCompiled(opts.compiled, text, name, base) : undefined;
+  return (c ? Template.fromCompiled(c, functionMap(baseFunctions(base))) : parseTemplate(text, name, opts)).execute(data, opts);
 }
