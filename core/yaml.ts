@@ -75,8 +75,23 @@ function keepRawText(typed: unknown, raw: unknown, free: FreeFormPredicate, path
   return typed;
 }
 
-const indentOf = (line: string) => line.length - line.trimStart().length;
 const blockKey = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[&*!|>%@`,?:-][^#]*?|[-?:][^\s#][^#]*?)\s*:(?:\s+(.*))?$/;
+const nonSpace = /\S/;
+
+/** Net `[`/`{` nesting a piece of flow text opens (negative when it closes more than it opens). */
+function flowDelta(s: string): number {
+  let d = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 91 || c === 123) d++;
+    else if (c === 93 || c === 125) d--;
+  }
+  return d;
+}
+
+/** A `---` or `...` marker line (after `first` spaces, nothing but spaces after it). */
+const isMarkerLine = (raw: string, first: number): boolean =>
+  (raw.startsWith("---", first) || raw.startsWith("...", first)) && raw.slice(first + 3).trim() === "";
 
 /**
  * Whether a block mapping repeats a key, by scanning lines (block scalars and flow collections are
@@ -87,32 +102,37 @@ export function hasDuplicateBlockKey(text: string): boolean {
   const stack: { indent: number; keys: Set<string> }[] = [];
   let scalarParent = -1;
   let flowDepth = 0;
-  for (const raw of text.split("\n")) {
-    const trimmed = raw.trim();
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end);
+    start = end + 1;
+    const first = raw.search(nonSpace); // -1: a blank line
     if (scalarParent >= 0) {
-      if (trimmed === "" || indentOf(raw) > scalarParent) continue;
+      if (first < 0 || first > scalarParent) continue;
       scalarParent = -1;
     }
-    if (trimmed === "" || trimmed.startsWith("#") || trimmed === "---" || trimmed === "...") continue;
+    if (first < 0 || raw.charCodeAt(first) === 35 /* # */ || isMarkerLine(raw, first)) continue;
     if (flowDepth > 0) {
-      for (const ch of trimmed) flowDepth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+      flowDepth += flowDelta(raw);
       continue;
     }
-    let indent = indentOf(raw);
+    let indent = first;
     let rest = raw.slice(indent);
     while (rest.startsWith("- ") || rest === "-") {
       indent += 2;
       rest = rest.slice(2).trimStart();
-      while (stack.length > 0 && (stack.at(-1) as { indent: number }).indent >= indent) stack.pop();
+      while (stack.length > 0 && (stack[stack.length - 1] as { indent: number }).indent >= indent) stack.pop();
       stack.push({ indent, keys: new Set() });
     }
+    if (!rest.includes(":")) continue;
     const m = blockKey.exec(rest);
     if (!m) continue;
     let key = m[1] as string;
     if (key.startsWith('"')) key = JSON.parse(key) as string;
     else if (key.startsWith("'")) key = key.slice(1, -1).replace(/''/g, "'");
-    while (stack.length > 0 && (stack.at(-1) as { indent: number }).indent > indent) stack.pop();
-    let top = stack.at(-1);
+    while (stack.length > 0 && (stack[stack.length - 1] as { indent: number }).indent > indent) stack.pop();
+    let top = stack[stack.length - 1];
     if (!top || top.indent !== indent) {
       top = { indent, keys: new Set() };
       stack.push(top);
@@ -121,21 +141,40 @@ export function hasDuplicateBlockKey(text: string): boolean {
       if (top.keys.has(key)) return true;
       top.keys.add(key);
     }
-    const value = (m[2] ?? "").replace(/\s+#.*$/, "").trim();
-    if (/^[|>][-+0-9]*$/.test(value)) scalarParent = indent;
-    else if (value.startsWith("[") || value.startsWith("{")) {
-      for (const ch of value) flowDepth += ch === "[" || ch === "{" ? 1 : ch === "]" || ch === "}" ? -1 : 0;
+    // The value starts with its first character (the pattern's \s+ takes every space before it).
+    const v0 = m[2]?.charCodeAt(0);
+    if (v0 === 124 || v0 === 62 /* | > */) {
+      if (/^[|>][-+0-9]*$/.test((m[2] as string).replace(/\s+#.*$/, "").trim())) scalarParent = indent;
+    } else if (v0 === 91 || v0 === 123 /* [ { */) {
+      flowDepth += flowDelta((m[2] as string).replace(/\s+#.*$/, "").trim());
     }
   }
   return false;
 }
 
-/** A number or boolean where a typed field expects text (its source text must then be kept). */
+/**
+ * A number or boolean where a typed field expects text (its source text must then be kept). `path` is
+ * the current location, extended and restored in place while walking.
+ */
 function typedScalarOutside(v: unknown, free: FreeFormPredicate, path: (string | number)[]): boolean {
   if (free(path)) return false;
   if (typeof v === "number" || typeof v === "boolean") return true;
-  if (Array.isArray(v)) return v.some((x, i) => typedScalarOutside(x, free, [...path, i]));
-  if (v !== null && typeof v === "object") return Object.entries(v).some(([k, x]) => typedScalarOutside(x, free, [...path, k]));
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      const found = typedScalarOutside(v[i], free, path);
+      path.pop();
+      if (found) return true;
+    }
+    return false;
+  }
+  for (const k in v) {
+    path.push(k);
+    const found = typedScalarOutside((v as Record<string, unknown>)[k], free, path);
+    path.pop();
+    if (found) return true;
+  }
   return false;
 }
 
@@ -392,6 +431,23 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
+/** Written form of short keys seen so far (keys repeat across documents); emptied when it grows large. */
+const scalarTexts = new Map<string, string>();
+const MAX_SCALAR_TEXTS = 10_000;
+const MAX_CACHED_LENGTH = 64;
+
+/** `stringScalar` of a map key, remembered for short keys. */
+function cachedScalar(s: string): string {
+  if (s.length > MAX_CACHED_LENGTH) return stringScalar(s);
+  let t = scalarTexts.get(s);
+  if (t === undefined) {
+    if (scalarTexts.size >= MAX_SCALAR_TEXTS) scalarTexts.clear();
+    t = stringScalar(s);
+    scalarTexts.set(s, t);
+  }
+  return t;
+}
+
 /**
  * YAML text of a value, laid out as Go's yaml.v3 writes it: sequences indented under their key, strings
  * quoted only when needed, no line folding, newline at the end. Keys keep their order unless `order` says.
@@ -399,74 +455,56 @@ function hasKeys(o: object): boolean {
 export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): string {
   const n = opts.indent ?? 2;
   const cmp = opts.order === undefined ? undefined : opts.order === "natural" ? naturalCompare : byteCompare;
-  const next = (i: number) => n * Math.floor((i + n) / n);
   const pads: string[] = [];
-  const pad = (i: number): string => (pads[i] ??= " ".repeat(i));
+  const pad = (i: number): string => pads[i] ?? (pads[i] = " ".repeat(i));
 
-  /** Block text of a non-empty collection, or undefined for anything else. */
-  const collection = (v: unknown, indent: number, firstInline: boolean): string | undefined => {
-    if (typeof v !== "object" || v === null || v instanceof Date) return undefined;
-    if (Array.isArray(v)) return v.length === 0 ? undefined : seqBody(v, indent, firstInline);
-    return hasKeys(v) ? mapBody(v as Record<string, unknown>, indent, firstInline) : undefined;
-  };
-
-  /** A scalar, an empty collection or a literal block, after "key:" or "- " (with its leading space). */
-  const inlineText = (v: unknown, blockIndent: number): string => {
-    if (typeof v === "string") {
-      if (v.includes("\n") && blockable(v)) return ` ${literalBlock(v, blockIndent, n)}`;
-      return ` ${stringScalar(v)}\n`;
+  /**
+   * `v` after "key:" (`inItem` false) or after "- " (`inItem` true), with its leading space or line
+   * break; `indent` is where its nested lines start.
+   */
+  function after(v: unknown, indent: number, inItem: boolean): string {
+    if (typeof v === "string") return v.includes("\n") && blockable(v) ? ` ${literalBlock(v, indent, n)}` : ` ${stringScalar(v)}\n`;
+    if (typeof v === "object" && v !== null && !(v instanceof Date)) {
+      if (Array.isArray(v)) {
+        if (v.length === 0) return " []\n";
+        return inItem ? ` ${seqBody(v, indent, true)}` : `\n${seqBody(v, indent, false)}`;
+      }
+      if (!hasKeys(v)) return " {}\n";
+      return inItem ? ` ${mapBody(v as Record<string, unknown>, indent, true)}` : `\n${mapBody(v as Record<string, unknown>, indent, false)}`;
     }
-    if (Array.isArray(v)) return " []\n";
-    if (typeof v === "object" && v !== null && !(v instanceof Date)) return " {}\n";
     return ` ${scalarText(v)}\n`;
-  };
-
-  // Writes `v` as the value after "key:"; `childIndent` is where nested content starts.
-  const valueAfter = (v: unknown, childIndent: number): string => {
-    const body = collection(v, childIndent, false);
-    return body === undefined ? inlineText(v, childIndent) : `\n${body}`;
-  };
+  }
 
   function mapBody(m: Record<string, unknown>, indent: number, firstInline: boolean): string {
+    const keys = cmp ? inOrder(Object.keys(m), cmp) : Object.keys(m);
+    const childIndent = n * Math.floor((indent + n) / n);
     let text = "";
-    let first = true;
-    const childIndent = next(indent);
-    const keys = cmp ? inOrder(Object.keys(m), cmp) : undefined;
-    const write = (k: string) => {
+    let bare = firstInline;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
       const v = m[k];
-      if (v === undefined) return;
-      const p = first && firstInline ? "" : pad(indent);
-      first = false;
-      if (k.length > 128) {
-        text += `${p}? ${stringScalar(k)}\n${pad(indent)}:${valueAfter(v, childIndent)}`;
-        return;
-      }
-      text += `${p}${stringScalar(k)}:${valueAfter(v, childIndent)}`;
-    };
-    if (keys) for (const k of keys) write(k);
-    else for (const k in m) write(k);
+      if (v === undefined) continue;
+      const p = bare ? "" : pad(indent);
+      bare = false;
+      if (k.length > 128) text += `${p}? ${stringScalar(k)}\n${pad(indent)}:${after(v, childIndent, false)}`;
+      else text += `${p}${cachedScalar(k)}:${after(v, childIndent, false)}`;
+    }
     return text;
   }
 
   function seqBody(a: unknown[], indent: number, firstInline: boolean): string {
     let text = "";
     for (let i = 0; i < a.length; i++) {
-      const p = i === 0 && firstInline ? "" : pad(indent);
-      text += `${p}-${itemText(a[i], indent + 2)}`;
+      const item = a[i];
+      text += `${i === 0 && firstInline ? "" : pad(indent)}-${item === undefined ? " null\n" : after(item, indent + 2, true)}`;
     }
     return text;
   }
 
-  function itemText(item: unknown, inner: number): string {
-    if (item === undefined) return " null\n";
-    const body = collection(item, inner, true);
-    return body === undefined ? inlineText(item, inner) : ` ${body}`;
+  if (typeof value === "object" && value !== null && !(value instanceof Date)) {
+    if (Array.isArray(value)) return value.length === 0 ? "[]\n" : seqBody(value, 0, false);
+    return hasKeys(value) ? mapBody(value as Record<string, unknown>, 0, false) : "{}\n";
   }
-
-  const top = collection(value, 0, false);
-  if (top !== undefined) return top;
-  if (Array.isArray(value)) return "[]\n";
-  if (typeof value === "object" && value !== null && !(value instanceof Date)) return "{}\n";
   if (typeof value === "string" && blockable(value)) return literalBlock(value, n, n);
   return `${scalarText(value)}\n`;
 }

@@ -10,13 +10,15 @@ export const CHECKSUMS_FILE = "checksums.txt";
 
 export function sha256Hex(data: string | Uint8Array): string {
   // Bun's native hasher: node:crypto would load Node's stream machinery just for this.
-  return new Bun.CryptoHasher("sha256").update(data).digest("hex");
+  return Bun.CryptoHasher.hash("sha256", data, "hex");
 }
 
 /** The checksums file of a tree (any existing checksums.txt entry is ignored). */
 export function checksumsFor(tree: FileTree): string {
   const paths = [...tree.keys()].filter((p) => p !== CHECKSUMS_FILE).sort(byteCompare);
-  return paths.map((p) => `${sha256Hex((tree.get(p) as { content: string }).content)}  ${p}\n`).join("");
+  let text = "";
+  for (const p of paths) text += `${sha256Hex((tree.get(p) as { content: string }).content)}  ${p}\n`;
+  return text;
 }
 
 export interface ChecksumEntry {
