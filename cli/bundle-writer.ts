@@ -6,7 +6,7 @@
  * only read, so an interrupted run leaves it intact.
  */
 import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { absolutePath, lastSegment, parentPath, under } from "./posix-path.ts";
 import { invalid } from "../core/errors.ts";
 import { CHECKSUMS_FILE } from "../core/bundle/checksums.ts";
 import type { FileTree } from "../core/bundle/file-tree.ts";
@@ -19,9 +19,10 @@ export type OutputState = "absent" | "empty" | "bundle";
  * replaced as a whole, so it cannot be the current directory (or one above it). `defaultDir` is named in
  * the message.
  */
-export function checkOutputDir(dir: string, defaultDir: string): OutputState {
-  const cwd = resolve(".");
-  if (dir === dirname(dir) || cwd === dir || cwd.startsWith(`${dir}/`)) {
+export function checkOutputDir(output: string, defaultDir: string): OutputState {
+  const dir = absolutePath(output);
+  const cwd = absolutePath(".");
+  if (dir === parentPath(dir) || cwd === dir || cwd.startsWith(`${dir}/`)) {
     throw invalid(`output directory ${dir} contains the current directory: choose a directory the bundle can replace (default ${defaultDir})`);
   }
   let st;
@@ -52,7 +53,7 @@ class PriorBundle {
     if (this.folders.has(rel)) return this.folders.get(rel);
     let mode: number | undefined;
     try {
-      const st = lstatSync(join(this.dir, rel));
+      const st = lstatSync(under(this.dir, rel));
       mode = st.isDirectory() ? st.mode & 0o7777 : undefined;
     } catch {
       mode = undefined;
@@ -73,7 +74,7 @@ class PriorBundle {
 
   private check(rel: string, content: string, mode: number): string | undefined {
     for (let i = rel.indexOf("/"); i >= 0; i = rel.indexOf("/", i + 1)) if (this.folderMode(rel.slice(0, i)) === undefined) return undefined;
-    const path = join(this.dir, rel);
+    const path = under(this.dir, rel);
     try {
       const st = lstatSync(path);
       if (!st.isFile() || st.nlink !== 1 || (st.mode & 0o7777) !== mode || st.size !== Buffer.byteLength(content)) return undefined;
@@ -102,7 +103,7 @@ class PriorBundle {
       let entries: string[];
       try {
         if (rel !== "" && this.folderMode(rel) !== folderMode) return false;
-        entries = readdirSync(join(this.dir, rel));
+        entries = readdirSync(rel === "" ? this.dir : under(this.dir, rel));
       } catch {
         return false;
       }
@@ -117,7 +118,7 @@ class PriorBundle {
 /** Create a directory of the new tree (parents first), each once. */
 function ensureDir(d: string, made: Set<string>): void {
   if (made.has(d)) return;
-  ensureDir(dirname(d), made);
+  ensureDir(parentPath(d), made);
   mkdirSync(d, { mode: 0o755 });
   made.add(d);
 }
@@ -135,13 +136,14 @@ export interface WriteResult {
  * way is swapped out and removed; its top-level dot entries (such as `.git`) are carried over. When the
  * directory already holds exactly this tree, it is left as it is.
  */
-export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string): WriteResult {
+export function writeTreeAtomic(output: string, tree: FileTree, defaultDir: string): WriteResult {
+  const dir = absolutePath(output);
   const state = checkOutputDir(dir, defaultDir);
   const prior = state === "bundle" ? new PriorBundle(dir) : undefined;
   if (prior?.holds(tree)) return { files: tree.size, reused: tree.size, upToDate: true };
-  const parent = dirname(dir);
-  const tmp = join(parent, `.${basename(dir)}.aicr-tmp-${process.pid}`);
-  const old = join(parent, `.${basename(dir)}.aicr-old-${process.pid}`);
+  const parent = parentPath(dir);
+  const tmp = under(parent, `.${lastSegment(dir)}.aicr-tmp-${process.pid}`);
+  const old = under(parent, `.${lastSegment(dir)}.aicr-old-${process.pid}`);
   const carried: string[] = [];
   let reused = 0;
   try {
@@ -150,8 +152,8 @@ export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string)
     mkdirSync(tmp, { mode: 0o755 });
     const made = new Set<string>([tmp]);
     for (const [path, f] of tree) {
-      const target = join(tmp, path);
-      ensureDir(dirname(target), made);
+      const target = under(tmp, path);
+      ensureDir(parentPath(target), made);
       const earlier = prior?.unchanged(path, f.content, f.mode);
       if (earlier !== undefined) {
         try {
@@ -169,7 +171,7 @@ export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string)
     if (state === "bundle") {
       for (const name of readdirSync(dir)) {
         if (!name.startsWith(".") || tree.has(name)) continue;
-        renameSync(join(dir, name), join(tmp, name));
+        renameSync(under(dir, name), under(tmp, name));
         carried.push(name);
       }
       renameSync(dir, old);
@@ -181,7 +183,7 @@ export function writeTreeAtomic(dir: string, tree: FileTree, defaultDir: string)
   } catch (err) {
     for (const name of carried) {
       try {
-        renameSync(join(tmp, name), join(dir, name));
+        renameSync(under(tmp, name), under(dir, name));
       } catch {
         // Left in the temporary directory: named in the error below.
       }

@@ -3,7 +3,6 @@
  * charts and images it would deploy). Flags win over the AICRConfig file's `spec.bundle`; list flags
  * replace its lists. The directory is written whole or not at all.
  */
-import { resolve } from "node:path";
 import { AicrError, ErrorCode, invalid } from "../../core/errors.ts";
 import { buildBundle } from "../../core/bundle/bundle.ts";
 import { deployerFor } from "../../core/bundle/deployers/index.ts";
@@ -13,6 +12,7 @@ import { parseRecipeResult } from "../../core/bundle/recipe-input.ts";
 import type { AICRConfig } from "../../core/schema/aicr-config.ts";
 import { VERSION } from "../../core/version.ts";
 import { checkOutputDir, writeTreeAtomic } from "../bundle-writer.ts";
+import { absolutePath } from "../posix-path.ts";
 import { loadStore } from "../catalogue.ts";
 import { readInput } from "../io.ts";
 import { log } from "../logger.ts";
@@ -127,7 +127,7 @@ const command: Command = {
 
     const options = parseBundleOptions(rawOptions(ctx, b));
     deployerFor(options.deployer);
-    const dir = resolve(output);
+    const dir = absolutePath(output);
     if (!ctx.args["list-images"]) checkOutputDir(dir, DEFAULT_OUTPUT_DIR);
 
     const data = pick<string>(ctx, "data", config?.spec.recipe?.data, "spec.recipe.data");
