@@ -282,8 +282,9 @@ export function naturalCompare(a: string, b: string): number {
       prevDigit = isDigitCode(ca);
       continue;
     }
-    const lta = isLetterCode(ca);
-    const ltb = isLetterCode(cb);
+    // ASCII letters inline ((c | 32) folds A-Z onto a-z); other characters through isLetterCode.
+    const lta = ca < 128 ? (ca | 32) >= 97 && (ca | 32) <= 122 : isLetterCode(ca);
+    const ltb = cb < 128 ? (cb | 32) >= 97 && (cb | 32) <= 122 : isLetterCode(cb);
     if (lta && ltb) return ca < cb ? -1 : 1;
     if (lta || ltb) {
       if (prevDigit) return lta ? -1 : 1;

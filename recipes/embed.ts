@@ -41,10 +41,15 @@ export function embeddedCatalogue(): string {
   return JSON.stringify(slim);
 }
 
-/** Macro entry point: path -> text of every component file (manifests, values), parsed only when needed. */
-export function embeddedTexts(): string {
+/**
+ * Macro entry point: path -> text of the component files that are manifests (`manifests: true`) or the
+ * other ones (values files, whose parsed form is embedded already), parsed only when needed.
+ */
+export function embeddedTexts(manifests: boolean): string {
   const texts: Record<string, string> = {};
-  for (const f of catalogueFiles(import.meta.dir)) if (f.path.includes("components/")) texts[f.path] = f.text;
+  for (const f of catalogueFiles(import.meta.dir)) {
+    if (f.path.includes("components/") && f.path.includes("/manifests/") === manifests) texts[f.path] = f.text;
+  }
   return JSON.stringify(texts);
 }
 

@@ -10,7 +10,9 @@ export interface SplitValues {
   dynamic: Values;
 }
 
+/** The split of `values` (not changed); with no dynamic paths, `static` is `values` itself. */
 export function splitDynamic(values: Values, paths: readonly DynamicPath[]): SplitValues {
+  if (paths.length === 0) return { static: values, dynamic: {} };
   const stat = structuredClone(values);
   const dynamic: Values = {};
   for (const { path } of paths) {

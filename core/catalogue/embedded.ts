@@ -4,13 +4,15 @@ import type { CatalogueEntry } from "./entry.ts";
 import { buildStore, type Store } from "./store.ts";
 
 const entries = JSON.parse(embeddedCatalogue()) as CatalogueEntry[];
-const textsJson = embeddedTexts();
-let texts: Record<string, string> | undefined;
+const manifestTextsJson = embeddedTexts(true);
+const otherTextsJson = embeddedTexts(false);
+let manifestTexts: Record<string, string> | undefined;
+let otherTexts: Record<string, string> | undefined;
 
 /** Text of an embedded component file (a manifest or values file); undefined when there is none. */
 export function embeddedText(path: string): string | undefined {
-  texts ??= JSON.parse(textsJson) as Record<string, string>;
-  return texts[path];
+  if (path.includes("/manifests/")) return (manifestTexts ??= JSON.parse(manifestTextsJson) as Record<string, string>)[path];
+  return (otherTexts ??= JSON.parse(otherTextsJson) as Record<string, string>)[path];
 }
 
 // Component-file texts are filled in lazily (see ComponentFile.text).

@@ -75,15 +75,20 @@ export function valuesFor(store: Store, ref: ComponentRef, provenance?: Provenan
   const record = (label: string) => (sources ? (path: string[]) => noteLeaf(sources, path, label) : undefined);
   const fileLabel = (path: string) => `${path}${store.files.get(path)?.origin === "external" ? " [--data]" : ""}`;
 
+  // Into a still empty result (and when no sources are recorded), a file is copied whole.
+  const merge = (src: Values, label: string) => {
+    if (!sources && Object.keys(result).length === 0) Object.assign(result, structuredClone(src));
+    else deepMerge(result, src, record(label));
+  };
   if (valuesFile !== "") {
     const baseFile = `components/${ref.name}/values.yaml`;
     if (valuesFile !== baseFile) {
       const base = readFile(store, baseFile, ref.name);
-      if (base) deepMerge(result, base, record(fileLabel(baseFile)));
+      if (base) merge(base, fileLabel(baseFile));
     }
     const file = readFile(store, valuesFile, ref.name);
     if (!file) throw internal(`failed to hydrate values for component "${ref.name}": values file ${valuesFile} not found`);
-    deepMerge(result, file, record(fileLabel(valuesFile)));
+    merge(file, fileLabel(valuesFile));
   }
   for (const [k, v] of Object.entries(overrides)) {
     const layer = provenance?.overrideKeys.get(ref.name)?.get(k);

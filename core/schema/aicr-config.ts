@@ -3,7 +3,7 @@
  * `snapshot`). Decoded strictly: an unknown field is an error naming it.
  */
 import * as v from "valibot";
-import { bool, int, opt, stringList } from "./fields.ts";
+import { int, opt, optBool, optString, optStringList } from "./fields.ts";
 
 export const AICRConfigKind = "AICRConfig";
 
@@ -12,74 +12,74 @@ const stringMap = v.record(v.string(), v.string());
 export const RecipeSectionSchema = v.strictObject({
   criteria: opt(
     v.strictObject({
-      service: opt(v.string()),
-      accelerator: opt(v.string()),
-      intent: opt(v.string()),
-      os: opt(v.string()),
-      platform: opt(v.string()),
+      service: optString,
+      accelerator: optString,
+      intent: optString,
+      os: optString,
+      platform: optString,
       nodes: opt(int),
     }),
   ),
-  input: opt(v.strictObject({ snapshot: opt(v.string()) })),
-  output: opt(v.strictObject({ path: opt(v.string()), format: opt(v.string()) })),
-  data: opt(v.string()),
+  input: opt(v.strictObject({ snapshot: optString })),
+  output: opt(v.strictObject({ path: optString, format: optString })),
+  data: optString,
 });
 
 export const BundleSectionSchema = v.strictObject({
-  input: opt(v.strictObject({ recipe: opt(v.string()) })),
-  output: opt(v.strictObject({ target: opt(v.string()), imageRefs: opt(v.string()) })),
+  input: opt(v.strictObject({ recipe: optString })),
+  output: opt(v.strictObject({ target: optString, imageRefs: optString })),
   deployment: opt(
     v.strictObject({
-      deployer: opt(v.string()),
-      repo: opt(v.string()),
-      set: opt(stringList),
-      dynamic: opt(stringList),
+      deployer: optString,
+      repo: optString,
+      set: optStringList,
+      dynamic: optStringList,
     }),
   ),
   scheduling: opt(
     v.strictObject({
       systemNodeSelector: opt(stringMap),
-      systemNodeTolerations: opt(stringList),
+      systemNodeTolerations: optStringList,
       acceleratedNodeSelector: opt(stringMap),
-      acceleratedNodeTolerations: opt(stringList),
-      workloadGate: opt(v.string()),
+      acceleratedNodeTolerations: optStringList,
+      workloadGate: optString,
       workloadSelector: opt(stringMap),
       nodes: opt(int),
-      storageClass: opt(v.string()),
+      storageClass: optString,
     }),
   ),
   attestation: opt(
     v.strictObject({
-      enabled: opt(bool),
-      certificateIdentityRegexp: opt(v.string()),
-      oidcDeviceFlow: opt(bool),
+      enabled: optBool,
+      certificateIdentityRegexp: optString,
+      oidcDeviceFlow: optBool,
     }),
   ),
-  registry: opt(v.strictObject({ insecureTLS: opt(bool), plainHTTP: opt(bool) })),
+  registry: opt(v.strictObject({ insecureTLS: optBool, plainHTTP: optBool })),
 });
 
 export const ValidateSectionSchema = v.strictObject({
-  input: opt(v.strictObject({ recipe: opt(v.string()), snapshot: opt(v.string()) })),
+  input: opt(v.strictObject({ recipe: optString, snapshot: optString })),
   agent: opt(
     v.strictObject({
-      namespace: opt(v.string()),
-      image: opt(v.string()),
-      imagePullSecrets: opt(stringList),
-      jobName: opt(v.string()),
-      serviceAccountName: opt(v.string()),
+      namespace: optString,
+      image: optString,
+      imagePullSecrets: optStringList,
+      jobName: optString,
+      serviceAccountName: optString,
       nodeSelector: opt(stringMap),
-      tolerations: opt(stringList),
-      requireGpu: opt(bool),
+      tolerations: optStringList,
+      requireGpu: optBool,
     }),
   ),
   execution: opt(
     v.strictObject({
-      phases: opt(stringList),
-      failOnError: opt(bool),
-      failFast: opt(bool),
-      noCluster: opt(bool),
-      noCleanup: opt(bool),
-      timeout: opt(v.string()),
+      phases: optStringList,
+      failOnError: optBool,
+      failFast: optBool,
+      noCluster: optBool,
+      noCleanup: optBool,
+      timeout: optString,
     }),
   ),
 });
@@ -87,7 +87,7 @@ export const ValidateSectionSchema = v.strictObject({
 export const AICRConfigSchema = v.strictObject({
   kind: v.literal(AICRConfigKind, `kind must be ${AICRConfigKind}`),
   apiVersion: v.string(),
-  metadata: opt(v.strictObject({ name: opt(v.string()) })),
+  metadata: opt(v.strictObject({ name: optString })),
   spec: v.strictObject({
     recipe: opt(RecipeSectionSchema),
     bundle: opt(BundleSectionSchema),

@@ -1,30 +1,30 @@
 /** A component reference: one deployable component as an overlay, mixin or resolved recipe states it. */
 import * as v from "valibot";
-import { bool, freeMap, opt, stringList } from "./fields.ts";
+import { freeMap, opt, optBool, optString, optStringList } from "./fields.ts";
 
 export const ExpectedResourceSchema = v.object({
   kind: v.string(),
   name: v.string(),
-  namespace: opt(v.string()),
+  namespace: optString,
 });
 
 export const ComponentRefSchema = v.object({
   name: v.string(),
-  namespace: opt(v.string()),
-  chart: opt(v.string()),
-  type: opt(v.string()),
-  source: opt(v.string()),
-  version: opt(v.string()),
-  tag: opt(v.string()),
-  valuesFile: opt(v.string()),
+  namespace: optString,
+  chart: optString,
+  type: optString,
+  source: optString,
+  version: optString,
+  tag: optString,
+  valuesFile: optString,
   overrides: opt(freeMap),
-  patches: opt(stringList),
-  dependencyRefs: opt(stringList),
-  manifestFiles: opt(stringList),
-  path: opt(v.string()),
-  cleanup: opt(bool),
+  patches: optStringList,
+  dependencyRefs: optStringList,
+  manifestFiles: optStringList,
+  path: optString,
+  cleanup: optBool,
   expectedResources: opt(v.array(ExpectedResourceSchema)),
-  healthCheckAsserts: opt(v.string()),
+  healthCheckAsserts: optString,
 });
 
 export type ComponentRef = v.InferOutput<typeof ComponentRefSchema>;

@@ -1,14 +1,14 @@
 /** Criteria as written in an overlay, and the RecipeCriteria file (`--criteria`). */
 import * as v from "valibot";
-import { int, opt } from "./fields.ts";
+import { int, opt, optString } from "./fields.ts";
 
 /** Overlay criteria: raw strings, never normalised; omitted fields behave as wildcards. */
 export const OverlayCriteriaSchema = v.object({
-  service: opt(v.string()),
-  accelerator: opt(v.string()),
-  intent: opt(v.string()),
-  os: opt(v.string()),
-  platform: opt(v.string()),
+  service: optString,
+  accelerator: optString,
+  intent: optString,
+  os: optString,
+  platform: optString,
   nodes: opt(int),
 });
 
@@ -18,8 +18,8 @@ export const RecipeCriteriaKind = "RecipeCriteria";
 
 export const RecipeCriteriaFileSchema = v.object({
   kind: opt(v.literal(RecipeCriteriaKind, `kind must be ${RecipeCriteriaKind}`)),
-  apiVersion: opt(v.string()),
-  metadata: opt(v.object({ name: opt(v.string()) })),
+  apiVersion: optString,
+  metadata: opt(v.object({ name: optString })),
   spec: opt(OverlayCriteriaSchema),
 });
 

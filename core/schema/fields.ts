@@ -22,3 +22,8 @@ export const bool = v.pipe(
 export const freeMap = v.record(v.string(), v.unknown());
 
 export const stringList = v.array(v.string());
+
+/** Shared optional fields: schemas are immutable, and building one per field costs start-up time. */
+export const optString = opt(v.string());
+export const optStringList = opt(stringList);
+export const optBool = opt(bool);

@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { ComponentRefSchema, ExpectedResourceSchema } from "./component-ref.ts";
 import { ConstraintSchema } from "./constraint.ts";
-import { opt } from "./fields.ts";
+import { opt, optString } from "./fields.ts";
 
 export const RecipeMixinKind = "RecipeMixin";
 
@@ -14,7 +14,7 @@ const StrictComponentRefSchema = v.strictObject({
 
 export const RecipeMixinSchema = v.strictObject({
   kind: v.literal(RecipeMixinKind, `kind must be ${RecipeMixinKind}`),
-  apiVersion: opt(v.string()),
+  apiVersion: optString,
   metadata: v.strictObject({ name: v.pipe(v.string(), v.minLength(1, "metadata.name is required")) }),
   spec: v.strictObject({
     constraints: opt(v.array(v.strictObject(ConstraintSchema.entries))),

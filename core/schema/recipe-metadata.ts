@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { ComponentRefSchema } from "./component-ref.ts";
 import { ConstraintSchema } from "./constraint.ts";
 import { OverlayCriteriaSchema } from "./criteria.ts";
-import { opt, stringList } from "./fields.ts";
+import { opt, optString, optStringList } from "./fields.ts";
 import { ValidationSchema } from "./validation.ts";
 import type { YamlPath } from "../yaml.ts";
 
@@ -11,18 +11,18 @@ export const RecipeMetadataKind = "RecipeMetadata";
 export const apiVersionV1alpha1 = "aicr.nvidia.com/v1alpha1";
 
 export const RecipeSpecSchema = v.object({
-  base: opt(v.string()),
+  base: optString,
   criteria: opt(OverlayCriteriaSchema),
-  mixins: opt(stringList),
+  mixins: optStringList,
   constraints: opt(v.array(ConstraintSchema)),
   componentRefs: opt(v.array(ComponentRefSchema)),
   validation: opt(ValidationSchema),
 });
 
 export const RecipeMetadataSchema = v.object({
-  kind: opt(v.string()),
-  apiVersion: opt(v.string()),
-  metadata: opt(v.object({ name: opt(v.string()) })),
+  kind: optString,
+  apiVersion: optString,
+  metadata: opt(v.object({ name: optString })),
   spec: opt(RecipeSpecSchema),
 });
 

@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { ComponentRefSchema } from "./component-ref.ts";
 import { ConstraintSchema } from "./constraint.ts";
 import { OverlayCriteriaSchema } from "./criteria.ts";
-import { opt, stringList } from "./fields.ts";
+import { opt, optString, optStringList, stringList } from "./fields.ts";
 import { ValidationSchema } from "./validation.ts";
 import type { YamlPath } from "../yaml.ts";
 
@@ -13,7 +13,7 @@ export const ConstraintWarningSchema = v.object({
   overlay: v.string(),
   constraint: v.string(),
   expected: v.string(),
-  actual: opt(v.string()),
+  actual: optString,
   reason: v.string(),
 });
 
@@ -22,12 +22,12 @@ export const ResultCriteriaSchema = OverlayCriteriaSchema;
 
 export const RecipeResultSchema = v.object({
   kind: v.literal(RecipeResultKind, `kind must be ${RecipeResultKind}`),
-  apiVersion: opt(v.string()),
+  apiVersion: optString,
   metadata: opt(
     v.object({
-      version: opt(v.string()),
-      appliedOverlays: opt(stringList),
-      excludedOverlays: opt(stringList),
+      version: optString,
+      appliedOverlays: optStringList,
+      excludedOverlays: optStringList,
       constraintWarnings: opt(v.array(ConstraintWarningSchema)),
     }),
   ),

@@ -1,58 +1,58 @@
 /** `kind: ComponentRegistry` (registry.yaml): defaults and bundle-time settings of every known component. */
 import * as v from "valibot";
-import { opt, stringList } from "./fields.ts";
+import { opt, optString, optStringList, stringList } from "./fields.ts";
 
 const SchedulingPathsSchema = v.object({
-  nodeSelectorPaths: opt(stringList),
-  tolerationPaths: opt(stringList),
-  taintPaths: opt(stringList),
-  taintStrPaths: opt(stringList),
+  nodeSelectorPaths: optStringList,
+  tolerationPaths: optStringList,
+  taintPaths: optStringList,
+  taintStrPaths: optStringList,
 });
 
 export const RegistryComponentSchema = v.object({
   name: v.string(),
-  displayName: opt(v.string()),
-  valueOverrideKeys: opt(stringList),
+  displayName: optString,
+  valueOverrideKeys: optStringList,
   helm: opt(
     v.object({
-      defaultRepository: opt(v.string()),
-      defaultChart: opt(v.string()),
-      defaultVersion: opt(v.string()),
-      defaultNamespace: opt(v.string()),
+      defaultRepository: optString,
+      defaultChart: optString,
+      defaultVersion: optString,
+      defaultNamespace: optString,
     }),
   ),
   kustomize: opt(
     v.object({
-      defaultSource: opt(v.string()),
-      defaultPath: opt(v.string()),
-      defaultTag: opt(v.string()),
+      defaultSource: optString,
+      defaultPath: optString,
+      defaultTag: optString,
     }),
   ),
-  healthCheck: opt(v.object({ assertFile: opt(v.string()) })),
+  healthCheck: opt(v.object({ assertFile: optString })),
   nodeScheduling: opt(
     v.object({
       system: opt(SchedulingPathsSchema),
       accelerated: opt(SchedulingPathsSchema),
-      nodeCountPaths: opt(stringList),
+      nodeCountPaths: optStringList,
     }),
   ),
-  podScheduling: opt(v.object({ workload: opt(v.object({ workloadSelectorPaths: opt(stringList) })) })),
-  storageClassPaths: opt(stringList),
+  podScheduling: opt(v.object({ workload: opt(v.object({ workloadSelectorPaths: optStringList })) })),
+  storageClassPaths: optStringList,
   validations: opt(
     v.array(
       v.object({
         function: v.string(),
-        severity: opt(v.string()),
+        severity: optString,
         conditions: opt(v.record(v.string(), stringList)),
-        message: opt(v.string()),
+        message: optString,
       }),
     ),
   ),
 });
 
 export const ComponentRegistrySchema = v.object({
-  apiVersion: opt(v.string()),
-  kind: opt(v.string()),
+  apiVersion: optString,
+  kind: optString,
   components: opt(v.array(RegistryComponentSchema)),
 });
 

@@ -1,6 +1,6 @@
 /** `kind: Snapshot`: measurements of one node (the parts the recipe engine and validation read). */
 import * as v from "valibot";
-import { opt } from "./fields.ts";
+import { opt, optString } from "./fields.ts";
 import type { YamlPath } from "../yaml.ts";
 
 export { measurementTypes, type MeasurementType } from "./names.ts";
@@ -8,7 +8,7 @@ export { measurementTypes, type MeasurementType } from "./names.ts";
 export const SnapshotKind = "Snapshot";
 
 export const SubtypeSchema = v.object({
-  subtype: opt(v.string()),
+  subtype: optString,
   data: opt(v.record(v.string(), v.unknown())),
   context: opt(v.record(v.string(), v.string())),
 });
@@ -20,7 +20,7 @@ export const MeasurementSchema = v.object({
 
 export const SnapshotSchema = v.object({
   kind: v.literal(SnapshotKind, `kind must be ${SnapshotKind}`),
-  apiVersion: opt(v.string()),
+  apiVersion: optString,
   metadata: opt(v.record(v.string(), v.unknown())),
   measurements: opt(v.array(v.nullable(MeasurementSchema))),
 });

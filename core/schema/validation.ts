@@ -1,22 +1,22 @@
 /** The `validation` block of a recipe: per-phase checks and phase-level constraints. */
 import * as v from "valibot";
 import { ConstraintSchema } from "./constraint.ts";
-import { int, opt, stringList } from "./fields.ts";
+import { int, opt, optString, optStringList } from "./fields.ts";
 
 export { phaseNames, type PhaseName } from "./names.ts";
 
 export const ValidationPhaseSchema = v.object({
-  timeout: opt(v.string()),
+  timeout: optString,
   constraints: opt(v.array(ConstraintSchema)),
-  checks: opt(stringList),
+  checks: optStringList,
   nodeSelection: opt(
     v.object({
       selector: opt(v.record(v.string(), v.string())),
       maxNodes: opt(int),
-      excludeNodes: opt(stringList),
+      excludeNodes: optStringList,
     }),
   ),
-  infrastructure: opt(v.string()),
+  infrastructure: optString,
 });
 
 export const ValidationSchema = v.object({
