@@ -5,13 +5,13 @@
  */
 import { AicrError, ErrorCode, invalid } from "../../core/errors.ts";
 import { buildBundle } from "../../core/bundle/bundle.ts";
-import { deployerFor } from "../../core/bundle/deployers/index.ts";
 import { formatImageList, listImages } from "../../core/bundle/images.ts";
 import { parseBundleOptions, type RawBundleOptions } from "../../core/bundle/options.ts";
 import { parseRecipeResult } from "../../core/bundle/recipe-input.ts";
 import type { AICRConfig } from "../../core/schema/aicr-config.ts";
 import { VERSION } from "../../core/version.ts";
 import { checkOutputDir, writeTreeAtomic } from "../bundle-writer.ts";
+import { loadDeployer } from "../deployer-modules.ts";
 import { absolutePath } from "../posix-path.ts";
 import { loadStore } from "../catalogue.ts";
 import { readInput } from "../io.ts";
@@ -126,7 +126,7 @@ const command: Command = {
     if (ctx.given.has("format") && !ctx.args["list-images"]) throw invalid("--format only applies to --list-images");
 
     const options = parseBundleOptions(rawOptions(ctx, b));
-    deployerFor(options.deployer);
+    const deployer = await loadDeployer(options.deployer);
     const dir = absolutePath(output);
     if (!ctx.args["list-images"]) checkOutputDir(dir, DEFAULT_OUTPUT_DIR);
 
@@ -134,7 +134,7 @@ const command: Command = {
     const store = await loadStore(data);
     const dataFiles = data ? (await import("../data-dir.ts")).readDataDir(data) : [];
     const recipe = await loadRecipe(recipeSource, ctx.args["kubeconfig"] as string | undefined);
-    const result = buildBundle({ recipe, store, options, version: VERSION, dataFiles });
+    const result = buildBundle({ recipe, store, options, version: VERSION, dataFiles }, deployer);
     for (const i of result.plan.infos) log.info(i);
 
     if (ctx.args["list-images"]) {

@@ -7,7 +7,6 @@ import type { Store } from "../catalogue/store.ts";
 import type { RecipeResult } from "../recipe/result.ts";
 import type { BundleComponent, BundlePlan, DataFile } from "./bundle-plan.ts";
 import { CHECKSUMS_FILE, checksumsFor } from "./checksums.ts";
-import { deployerFor } from "./deployers/index.ts";
 import type { Deployer } from "./deployer.ts";
 import { addFile, sortedTree, type FileTree } from "./file-tree.ts";
 import { layoutFolders } from "./layout.ts";
@@ -65,8 +64,11 @@ export interface BundleResult {
   deployer: Deployer;
 }
 
-export function buildBundle(input: BundleInput): BundleResult {
-  const deployer = deployerFor(input.options.deployer);
+/**
+ * The bundle of `input` rendered by `deployer` (the one `input.options.deployer` names: see
+ * deployers/index.ts, or import just that deployer's module).
+ */
+export function buildBundle(input: BundleInput, deployer: Deployer): BundleResult {
   const plan = planBundle(input);
   deployer.check?.(plan, input.options);
   plan.notes.push(...(deployer.notes?.(plan, input.options) ?? []));

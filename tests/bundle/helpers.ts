@@ -2,6 +2,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBundle, type BundleResult } from "../../core/bundle/bundle.ts";
+import { deployerFor } from "../../core/bundle/deployers/index.ts";
 import { parseBundleOptions, type RawBundleOptions } from "../../core/bundle/options.ts";
 import { parseRecipeResult } from "../../core/bundle/recipe-input.ts";
 import { embeddedStore } from "../../core/catalogue/embedded.ts";
@@ -28,7 +29,8 @@ export const loadRecipe = (file: string): RecipeResult => parseRecipeResult(read
 
 /** Build a bundle in process with the embedded catalogue and the given options. */
 export function bundleOf(recipe: RecipeResult, raw: RawBundleOptions = {}): BundleResult {
-  return buildBundle({ recipe, store: embeddedStore(), options: parseBundleOptions(raw), version: "0.11.1" });
+  const options = parseBundleOptions(raw);
+  return buildBundle({ recipe, store: embeddedStore(), options, version: "0.11.1" }, deployerFor(options.deployer));
 }
 
 /** Every regular file under `dir` (relative path -> text), and the mode of each. */

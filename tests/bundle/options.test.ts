@@ -205,3 +205,13 @@ describe("recipe.yaml and layout", () => {
     }
   });
 });
+
+describe("deployers as the CLI loads them", () => {
+  test("every deployer name loads the same deployer the registry has", async () => {
+    const { deployerModules } = await import("../../cli/deployer-modules.ts");
+    const { deployers } = await import("../../core/bundle/deployers/index.ts");
+    const { deployerNames } = await import("../../core/bundle/options.ts");
+    expect(Object.keys(deployerModules).sort()).toEqual([...deployerNames].sort());
+    for (const name of deployerNames) expect(await deployerModules[name]()).toBe(deployers[name] as never);
+  });
+});

@@ -7,6 +7,7 @@ import { archiveEntries, contentBytes } from "../../../core/archive/entries.ts";
 import { tarChunks } from "../../../core/archive/tar.ts";
 import { zipChunks } from "../../../core/archive/zip.ts";
 import { buildBundle } from "../../../core/bundle/bundle.ts";
+import { deployerFor } from "../../../core/bundle/deployers/index.ts";
 import { parseRecipeResult } from "../../../core/bundle/recipe-input.ts";
 import { AicrError, ErrorCode, invalid } from "../../../core/errors.ts";
 import type { RecipeResult } from "../../../core/recipe/result.ts";
@@ -44,7 +45,7 @@ export const bundleHandler: Handler = async (ctx) => {
   const t0 = performance.now();
   let tree;
   try {
-    tree = buildBundle({ recipe, store: ctx.config.store, options, version: ctx.config.version, dataFiles: ctx.config.dataFiles }).tree;
+    tree = buildBundle({ recipe, store: ctx.config.store, options, version: ctx.config.version, dataFiles: ctx.config.dataFiles }, deployerFor(options.deployer)).tree;
   } catch (err) {
     throw fromError(err, "Failed to generate bundle");
   }
