@@ -37,7 +37,14 @@ export function catalogueFiles(root: string): { path: string; text: string }[] {
 export function embeddedCatalogue(): string {
   const entries: CatalogueEntry[] = decodeEntries(catalogueFiles(import.meta.dir), "embedded", { parseValues: true });
   // Texts of parsed values files are not needed at run time; manifest texts come separately (below).
-  const slim = entries.map((e) => (e.kind === "component-file" ? { ...e, text: "" } : e));
+  // Values go as JSON text when JSON carries them exactly: copies are then parsed, not cloned.
+  const slim = entries.map((e) => {
+    if (e.kind !== "component-file") return e;
+    const json = e.values === undefined ? undefined : JSON.stringify(e.values);
+    if (json === undefined || !Bun.deepEquals(JSON.parse(json), e.values, true)) return { ...e, text: "" };
+    const { values: _parsed, ...rest } = e;
+    return { ...rest, text: "", valuesJson: json };
+  });
   return JSON.stringify(slim);
 }
 

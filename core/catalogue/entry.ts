@@ -18,7 +18,7 @@ export type Origin = "embedded" | "external";
 export type CatalogueEntry =
   | { kind: "recipe"; path: string; origin: Origin; isBase: boolean; doc: RecipeMetadata }
   | { kind: "mixin"; path: string; origin: Origin; doc: RecipeMixin }
-  | { kind: "component-file"; path: string; origin: Origin; text: string; values?: unknown }
+  | { kind: "component-file"; path: string; origin: Origin; text: string; values?: unknown; valuesJson?: string }
   | { kind: "registry"; path: string; origin: Origin; doc: ComponentRegistry }
   | { kind: "validators"; path: string; origin: Origin; doc: ValidatorCatalog }
   | { kind: "ignored"; path: string; origin: Origin };

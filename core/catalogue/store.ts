@@ -31,6 +31,8 @@ export interface ComponentFile {
   origin: Origin;
   text: string;
   values?: unknown;
+  /** The parsed values as JSON text (embedded files whose values JSON carries exactly). */
+  valuesJson?: string;
 }
 
 export interface Store {
@@ -104,10 +106,18 @@ export function buildStore(embedded: readonly CatalogueEntry[], external: readon
   return { base, overlays, mixins, registry, files, validators, layered: external.length > 0 };
 }
 
-/** Parsed values of a component file (cached on the entry). Missing file: undefined. */
+/** Parsed values of a component file (cached on the entry, not to be changed). Missing file: undefined. */
 export function readValuesFile(store: Store, path: string): Record<string, unknown> | undefined {
   const f = store.files.get(path);
   if (!f) return undefined;
-  if (f.values === undefined) f.values = decodeValues(f.text, path);
+  if (f.values === undefined) f.values = f.valuesJson !== undefined ? JSON.parse(f.valuesJson) : decodeValues(f.text, path);
   return f.values as Record<string, unknown>;
+}
+
+/** A new copy of a component file's values, the caller's to change. Missing file: undefined. */
+export function copyValuesFile(store: Store, path: string): Record<string, unknown> | undefined {
+  const f = store.files.get(path);
+  if (f?.valuesJson !== undefined) return JSON.parse(f.valuesJson) as Record<string, unknown>;
+  const values = readValuesFile(store, path);
+  return values === undefined ? undefined : structuredClone(values);
 }

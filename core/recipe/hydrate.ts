@@ -4,7 +4,7 @@
  * lists, scalars and null replace. Optionally records which source set each leaf.
  */
 import { internal } from "../errors.ts";
-import { readValuesFile, type Store } from "../catalogue/store.ts";
+import { copyValuesFile, readValuesFile, type Store } from "../catalogue/store.ts";
 import type { ComponentRef } from "../schema/component-ref.ts";
 import { describeLayer, type Provenance } from "./provenance.ts";
 
@@ -55,11 +55,21 @@ function noteLeaf(sources: ValueSources, path: string[], label: string): void {
   sources.keys?.set(p, path);
 }
 
-function readFile(store: Store, path: string, component: string): Values | undefined {
+function readFile(store: Store, path: string, component: string, copy: boolean): Values | undefined {
   try {
-    return readValuesFile(store, path);
+    return copy ? copyValuesFile(store, path) : readValuesFile(store, path);
   } catch (err) {
     throw internal(`failed to hydrate values for component "${component}": cannot read ${path}`, err);
+  }
+}
+
+/** Merge a tree nobody else holds into `dst`: its subtrees move over as they are. */
+function mergeOwned(dst: Values, src: Values): void {
+  for (const k in src) {
+    const s = src[k];
+    const d = dst[k];
+    if (isMap(d) && isMap(s)) mergeOwned(d, s);
+    else dst[k] = s;
   }
 }
 
@@ -75,18 +85,15 @@ export function valuesFor(store: Store, ref: ComponentRef, provenance?: Provenan
   const record = (label: string) => (sources ? (path: string[]) => noteLeaf(sources, path, label) : undefined);
   const fileLabel = (path: string) => `${path}${store.files.get(path)?.origin === "external" ? " [--data]" : ""}`;
 
-  // Into a still empty result (and when no sources are recorded), a file is copied whole.
-  const merge = (src: Values, label: string) => {
-    if (!sources && Object.keys(result).length === 0) Object.assign(result, structuredClone(src));
-    else deepMerge(result, src, record(label));
-  };
+  // Without sources to record, files come as fresh copies that are merged in without copying again.
+  const merge = (src: Values, label: string) => (sources ? deepMerge(result, src, record(label)) : mergeOwned(result, src));
   if (valuesFile !== "") {
     const baseFile = `components/${ref.name}/values.yaml`;
     if (valuesFile !== baseFile) {
-      const base = readFile(store, baseFile, ref.name);
+      const base = readFile(store, baseFile, ref.name, !sources);
       if (base) merge(base, fileLabel(baseFile));
     }
-    const file = readFile(store, valuesFile, ref.name);
+    const file = readFile(store, valuesFile, ref.name, !sources);
     if (!file) throw internal(`failed to hydrate values for component "${ref.name}": values file ${valuesFile} not found`);
     merge(file, fileLabel(valuesFile));
   }
