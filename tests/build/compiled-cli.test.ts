@@ -3,7 +3,7 @@
  * recipes from any directory, with no source tree or node_modules beside it.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pkg from "../../package.json";
@@ -70,4 +70,17 @@ test("a .env or bunfig.toml in the working directory does not change what the co
 
 test("the compiled CLI starts with the start-up JIT policy its code documents", () => {
   expect(pkg.scripts["build:cli"]).toContain(`--compile-jit-policy ${STARTUP_JIT_POLICY} `);
+});
+
+test("the compiled CLI bundles a recipe that needs the full YAML parser (a version written as a number)", () => {
+  const recipe = join(dir, "bundle-recipe.yaml");
+  expect(run("recipe", "--service", "eks", "--accelerator", "h100", "--intent", "training", "-o", recipe).code).toBe(0);
+  const text = readFileSync(recipe, "utf8");
+  const versionLine = /^ {4}version: v?[\d.]+\n/m.exec(text.slice(text.indexOf("  - name: cert-manager\n")))?.[0] as string;
+  writeFileSync(recipe, text.replace(versionLine, "    version: 1.10\n"));
+  const out = join(dir, "bundle-out");
+  const r = run("bundle", "-r", recipe, "-o", out);
+  expect(r.code, r.err).toBe(0);
+  const folder = readdirSync(out).find((d) => d.endsWith("-cert-manager")) as string;
+  expect(readFileSync(join(out, folder, "upstream.env"), "utf8")).toContain("VERSION='1.10'\n");
 });

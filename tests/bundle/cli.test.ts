@@ -99,6 +99,26 @@ describe("aicr bundle", () => {
   });
 });
 
+describe("aicr bundle: recipes the native YAML parser cannot be trusted with", () => {
+  test("a chart version written as a number keeps its text", () => {
+    const recipe = recipeVariant((t) => t.replace("    version: v1.17.2\n", "    version: 1.10\n"));
+    const out = fresh();
+    const r = aicr(["bundle", "-r", recipe, "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const files = readTree(out).files;
+    const env = files.get([...files.keys()].find((p) => p.endsWith("-cert-manager/upstream.env")) as string);
+    expect(env).toContain("VERSION='1.10'\n");
+  });
+
+  test("a duplicate key is reported with its line and column", () => {
+    const recipe = recipeVariant((t) => t.replace("    version: v1.17.2\n", "    version: v1.17.2\n    version: v1.17.3\n"));
+    const out = fresh();
+    const r = aicr(["bundle", "-r", recipe, "-o", out]);
+    expectFailure(r, 2, /recipe-\d+\.yaml:\d+:\d+: Map keys must be unique/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe("aicr bundle --list-images", () => {
   test("text: charts then images; nothing is written", () => {
     const out = fresh();
