@@ -32,7 +32,8 @@ export async function buildHelloWorld(dir: string): Promise<string> {
   await Bun.write(src, 'await Bun.write(Bun.stdout, "hello\\n");\n');
   const out = `${dir}/hello`;
   const r = Bun.spawnSync({
-    cmd: [process.execPath, "build", "--compile", "--minify", "--bytecode", "--format=esm", src, "--outfile", out],
+    // The flags of package.json's builds that apply to any program (no .env/bunfig.toml autoload).
+    cmd: [process.execPath, "build", "--compile", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", src, "--outfile", out],
     stdout: "ignore",
     stderr: "pipe",
   });
