@@ -52,10 +52,17 @@ export function layoutFolders(components: readonly BundleComponent[]): BundleFol
   return folders;
 }
 
+/** Values files already written, by values map (a component's values go to more than one file). */
+const valuesTexts = new WeakMap<Values, string>();
+
 /** A values file: the header, then the map as YAML (4-space indent, keys in natural order). */
 export function valuesYaml(values: Values): string {
-  if (Object.keys(values).length === 0) return VALUES_HEADER;
-  return VALUES_HEADER + stringifyYaml(values, { indent: 4, order: "natural" });
+  let text = valuesTexts.get(values);
+  if (text === undefined) {
+    text = Object.keys(values).length === 0 ? VALUES_HEADER : VALUES_HEADER + stringifyYaml(values, { indent: 4, order: "natural" });
+    valuesTexts.set(values, text);
+  }
+  return text;
 }
 
 /** A shell-safe single-quoted word. */
