@@ -420,6 +420,8 @@ export interface YamlWriteOptions {
   order?: KeyOrder;
 }
 
+type Comparator = ((a: string, b: string) => number) | undefined;
+
 /** `keys` sorted by `cmp` (in place); keys already in order, as they often are, cost one pass. */
 function inOrder(keys: string[], cmp: (a: string, b: string) => number): string[] {
   for (let i = 1; i < keys.length; i++) if (cmp(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(cmp);
@@ -449,13 +451,24 @@ function cachedScalar(s: string): string {
   return t;
 }
 
+/** A map to be written by stringifyYaml with its keys (and its descendants' keys) in `order`. */
+export class InKeyOrder {
+  constructor(
+    readonly value: Record<string, unknown>,
+    readonly order: KeyOrder,
+  ) {}
+}
+
+const comparator = (order: KeyOrder | undefined) => (order === undefined ? undefined : order === "natural" ? naturalCompare : byteCompare);
+
 /**
  * YAML text of a value, laid out as Go's yaml.v3 writes it: sequences indented under their key, strings
- * quoted only when needed, no line folding, newline at the end. Keys keep their order unless `order` says.
+ * quoted only when needed, no line folding, newline at the end. Keys keep their order unless `order`
+ * says, or an InKeyOrder inside the value does for its part.
  */
 export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): string {
   const n = opts.indent ?? 2;
-  const cmp = opts.order === undefined ? undefined : opts.order === "natural" ? naturalCompare : byteCompare;
+  const top = comparator(opts.order);
   const pads: string[] = [];
   const pad = (i: number): string => pads[i] ?? (pads[i] = " ".repeat(i));
 
@@ -463,20 +476,21 @@ export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): stri
    * `v` after "key:" (`inItem` false) or after "- " (`inItem` true), with its leading space or line
    * break; `indent` is where its nested lines start.
    */
-  function after(v: unknown, indent: number, inItem: boolean): string {
+  function after(v: unknown, indent: number, inItem: boolean, cmp: Comparator): string {
     if (typeof v === "string") return v.includes("\n") && blockable(v) ? ` ${literalBlock(v, indent, n)}` : ` ${stringScalar(v)}\n`;
     if (typeof v === "object" && v !== null && !(v instanceof Date)) {
+      if (v instanceof InKeyOrder) return after(v.value, indent, inItem, comparator(v.order));
       if (Array.isArray(v)) {
         if (v.length === 0) return " []\n";
-        return inItem ? ` ${seqBody(v, indent, true)}` : `\n${seqBody(v, indent, false)}`;
+        return inItem ? ` ${seqBody(v, indent, true, cmp)}` : `\n${seqBody(v, indent, false, cmp)}`;
       }
       if (!hasKeys(v)) return " {}\n";
-      return inItem ? ` ${mapBody(v as Record<string, unknown>, indent, true)}` : `\n${mapBody(v as Record<string, unknown>, indent, false)}`;
+      return inItem ? ` ${mapBody(v as Record<string, unknown>, indent, true, cmp)}` : `\n${mapBody(v as Record<string, unknown>, indent, false, cmp)}`;
     }
     return ` ${scalarText(v)}\n`;
   }
 
-  function mapBody(m: Record<string, unknown>, indent: number, firstInline: boolean): string {
+  function mapBody(m: Record<string, unknown>, indent: number, firstInline: boolean, cmp: Comparator): string {
     const keys = cmp ? inOrder(Object.keys(m), cmp) : Object.keys(m);
     const childIndent = n * Math.floor((indent + n) / n);
     let text = "";
@@ -487,24 +501,25 @@ export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): stri
       if (v === undefined) continue;
       const p = bare ? "" : pad(indent);
       bare = false;
-      if (k.length > 128) text += `${p}? ${stringScalar(k)}\n${pad(indent)}:${after(v, childIndent, false)}`;
-      else text += `${p}${cachedScalar(k)}:${after(v, childIndent, false)}`;
+      if (k.length > 128) text += `${p}? ${stringScalar(k)}\n${pad(indent)}:${after(v, childIndent, false, cmp)}`;
+      else text += `${p}${cachedScalar(k)}:${after(v, childIndent, false, cmp)}`;
     }
     return text;
   }
 
-  function seqBody(a: unknown[], indent: number, firstInline: boolean): string {
+  function seqBody(a: unknown[], indent: number, firstInline: boolean, cmp: Comparator): string {
     let text = "";
     for (let i = 0; i < a.length; i++) {
       const item = a[i];
-      text += `${i === 0 && firstInline ? "" : pad(indent)}-${item === undefined ? " null\n" : after(item, indent + 2, true)}`;
+      text += `${i === 0 && firstInline ? "" : pad(indent)}-${item === undefined ? " null\n" : after(item, indent + 2, true, cmp)}`;
     }
     return text;
   }
 
+  if (value instanceof InKeyOrder) return stringifyYaml(value.value, { indent: n, order: value.order });
   if (typeof value === "object" && value !== null && !(value instanceof Date)) {
-    if (Array.isArray(value)) return value.length === 0 ? "[]\n" : seqBody(value, 0, false);
-    return hasKeys(value) ? mapBody(value as Record<string, unknown>, 0, false) : "{}\n";
+    if (Array.isArray(value)) return value.length === 0 ? "[]\n" : seqBody(value, 0, false, top);
+    return hasKeys(value) ? mapBody(value as Record<string, unknown>, 0, false, top) : "{}\n";
   }
   if (typeof value === "string" && blockable(value)) return literalBlock(value, n, n);
   return `${scalarText(value)}\n`;

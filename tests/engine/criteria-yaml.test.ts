@@ -1,7 +1,7 @@
 /** Query criteria parsing, and the YAML/JSON reading and writing rules the engine relies on. */
 import { describe, expect, test } from "bun:test";
 import { anyCriteria, applyCriteria, parseCriterion, querySpecificity } from "../../core/recipe/criteria.ts";
-import { naturalCompare, parseYaml, stringifyJson, stringifyYaml } from "../../core/yaml.ts";
+import { InKeyOrder, naturalCompare, parseYaml, stringifyJson, stringifyYaml } from "../../core/yaml.ts";
 import { decodeEntries } from "../../core/catalogue/entry.ts";
 import { caught } from "./helpers.ts";
 
@@ -76,6 +76,11 @@ describe("output", () => {
       "9b: nine\n\"10\": ten\na2: {}\na10: []\nz:\n  a:\n    - p: 2\n      q: 1\n    - s\n  b: 1\n",
     );
     expect(stringifyYaml({ b: 1, a: 2 })).toBe("b: 1\na: 2\n");
+  });
+
+  test("a part of a document can have its keys ordered while the rest keeps its own order", () => {
+    const doc = { kind: "HelmRelease", spec: { timeout: "10m", values: new InKeyOrder({ z: 1, w: { d: 1, c: [{ q: 1, p: 2 }] } }, "natural") } };
+    expect(stringifyYaml(doc)).toBe("kind: HelmRelease\nspec:\n  timeout: 10m\n  values:\n    w:\n      c:\n        - p: 2\n          q: 1\n      d: 1\n    z: 1\n");
   });
 
   test("JSON escapes <, > and & as Go does", () => {

@@ -3,7 +3,7 @@
  * (GitRepository, HelmRepository, OCIRepository), HelmRelease, the values ConfigMap, the Flux
  * Kustomizations that apply and order the release folders, and the Namespace of a manifest folder.
  */
-import { sortKeysDeep } from "../../../yaml.ts";
+import { InKeyOrder } from "../../../yaml.ts";
 import type { Values } from "../../value-path.ts";
 
 /** Namespace of every generated Flux object (HelmReleases, sources, Kustomizations, values ConfigMaps). */
@@ -109,7 +109,7 @@ export function helmRelease(r: HelmReleaseInput): Obj {
       install: { createNamespace: true, crds: "CreateReplace", ...noWait, remediation: { retries: r.retries } },
       upgrade: { crds: "CreateReplace", ...noWait, remediation: { retries: r.retries, remediateLastFailure: true } },
       ...(r.valuesConfigMap ? { valuesFrom: [{ kind: "ConfigMap", name: r.valuesConfigMap, valuesKey: VALUES_KEY }] } : {}),
-      ...(Object.keys(r.values).length > 0 ? { values: sortKeysDeep(r.values, "natural") } : {}),
+      ...(Object.keys(r.values).length > 0 ? { values: new InKeyOrder(r.values, "natural") } : {}),
     },
   };
 }
