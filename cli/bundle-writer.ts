@@ -151,6 +151,7 @@ export function writeTreeAtomic(output: string, tree: FileTree, defaultDir: stri
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { mode: 0o755 });
     const made = new Set<string>([tmp]);
+    const umask = process.umask();
     for (const [path, f] of tree) {
       const target = under(tmp, path);
       ensureDir(parentPath(target), made);
@@ -164,9 +165,9 @@ export function writeTreeAtomic(output: string, tree: FileTree, defaultDir: stri
           // Another filesystem or no link support: the bytes are written instead.
         }
       }
-      // No fsync: the whole tree is renamed into place.
+      // No fsync: the whole tree is renamed into place. The mode is set exactly, whatever the umask.
       writeFileSync(target, f.content, { flag: "wx", mode: f.mode });
-      if (f.mode !== 0o644) chmodSync(target, f.mode);
+      if ((f.mode & umask) !== 0 && f.mode !== 0o644) chmodSync(target, f.mode);
     }
     if (state === "bundle") {
       for (const name of readdirSync(dir)) {

@@ -123,4 +123,17 @@ describe("writing a bundle", () => {
       expect(statSync(join(dir, folder)).mode & 0o777).toBe(0o755 & ~process.umask());
     }
   });
+
+  test("scripts are executable whatever the umask", () => {
+    const dir = outDir();
+    const prior = process.umask(0o077);
+    try {
+      writeTreeAtomic(dir, tree, "./bundle");
+    } finally {
+      process.umask(prior);
+    }
+    const { modes } = readTree(dir);
+    for (const [p, f] of tree) if (f.mode === 0o755) expect(modes.get(p), p).toBe(0o755);
+    expect(modes.get("README.md")).toBe(0o600);
+  });
 });
