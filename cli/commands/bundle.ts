@@ -142,7 +142,7 @@ const command: Command = {
       return;
     }
     const written = writeTreeAtomic(dir, result.tree, DEFAULT_OUTPUT_DIR);
-    log.debug("bundle written", { dir, files: written.files, unchangedFilesKept: written.reused });
+    log.debug("bundle written", { dir, files: written.files, unchangedFilesKept: written.reused, alreadyUpToDate: written.upToDate });
     await writeStdout(summary(result.deployer.title, dir, result.tree.size, result.plan.notes, result.deployer.nextSteps(dir, options)));
   },
 };
