@@ -18,5 +18,15 @@ export function flushStderr(): Promise<unknown> {
   return pending;
 }
 
-/** Whether stderr is a terminal (node:tty is loaded only when this is asked: it is slow to load). */
-export const stderrIsTTY = (): boolean => (require("node:tty") as typeof import("node:tty")).isatty(2);
+/**
+ * Whether stderr is a terminal. Asked through the runtime's tty binding: loading node:tty for this
+ * would also load Node's stream machinery, several milliseconds on every error line.
+ */
+export function stderrIsTTY(): boolean {
+  try {
+    const binding = (process as unknown as { binding(name: string): { isTTY(fd: number): boolean } }).binding("tty_wrap");
+    return binding.isTTY(2);
+  } catch {
+    return (require("node:tty") as typeof import("node:tty")).isatty(2);
+  }
+}
