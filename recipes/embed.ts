@@ -30,21 +30,28 @@ export function catalogueFiles(root: string): { path: string; text: string }[] {
   return out;
 }
 
+const isRecipeSide = (e: CatalogueEntry) => e.kind === "recipe" || e.kind === "mixin";
+
 /**
- * Macro entry point: every embedded file, decoded, as JSON text (the program parses it with JSON.parse,
- * which starts faster than evaluating the equivalent object literal).
+ * Macro entry point: the embedded files, decoded, as JSON text (the program parses it with JSON.parse,
+ * which starts faster than evaluating the equivalent object literal): `recipes` (base, overlays, mixins,
+ * parsed only when a command resolves recipes), `data` (everything else), or `order` (every path, in
+ * catalogue order).
  */
-export function embeddedCatalogue(): string {
+export function embeddedCatalogue(part: "recipes" | "data" | "order"): string {
   const entries: CatalogueEntry[] = decodeEntries(catalogueFiles(import.meta.dir), "embedded", { parseValues: true });
+  if (part === "order") return JSON.stringify(entries.map((e) => e.path));
   // Texts of parsed values files are not needed at run time; manifest texts come separately (below).
   // Values go as JSON text when JSON carries them exactly: copies are then parsed, not cloned.
-  const slim = entries.map((e) => {
-    if (e.kind !== "component-file") return e;
-    const json = e.values === undefined ? undefined : JSON.stringify(e.values);
-    if (json === undefined || !Bun.deepEquals(JSON.parse(json), e.values, true)) return { ...e, text: "" };
-    const { values: _parsed, ...rest } = e;
-    return { ...rest, text: "", valuesJson: json };
-  });
+  const slim = entries
+    .filter((e) => isRecipeSide(e) === (part === "recipes"))
+    .map((e) => {
+      if (e.kind !== "component-file") return e;
+      const json = e.values === undefined ? undefined : JSON.stringify(e.values);
+      if (json === undefined || !Bun.deepEquals(JSON.parse(json), e.values, true)) return { ...e, text: "" };
+      const { values: _parsed, ...rest } = e;
+      return { ...rest, text: "", valuesJson: json };
+    });
   return JSON.stringify(slim);
 }
 

@@ -1,9 +1,14 @@
 /** The catalogue compiled into the program (decoded at build time by recipes/embed.ts). */
 import { embeddedCatalogue, embeddedTexts } from "../../recipes/embed.ts" with { type: "macro" };
 import type { CatalogueEntry } from "./entry.ts";
-import { buildStore, type Store } from "./store.ts";
+import { dataParts, recipeParts, storeWithLazyRecipes, type Store } from "./store.ts";
 
-const entries = JSON.parse(embeddedCatalogue()) as CatalogueEntry[];
+const dataEntries = JSON.parse(embeddedCatalogue("data")) as CatalogueEntry[];
+const recipesJson = embeddedCatalogue("recipes");
+const orderJson = embeddedCatalogue("order");
+let recipeEntries: CatalogueEntry[] | undefined;
+/** Base, overlays and mixins: parsed on first use. */
+const recipeSide = () => (recipeEntries ??= JSON.parse(recipesJson) as CatalogueEntry[]);
 const manifestTextsJson = embeddedTexts(true);
 const otherTextsJson = embeddedTexts(false);
 let manifestTexts: Record<string, string> | undefined;
@@ -16,21 +21,28 @@ export function embeddedText(path: string): string | undefined {
 }
 
 // Component-file texts are filled in lazily (see ComponentFile.text).
-for (const e of entries) {
+for (const e of dataEntries) {
   if (e.kind === "component-file") {
     const path = e.path;
     Object.defineProperty(e, "text", { get: () => embeddedText(path) ?? "", enumerable: true, configurable: true });
   }
 }
 
+let all: CatalogueEntry[] | undefined;
+
+/** Every embedded entry, in catalogue order. */
 export function embeddedEntries(): readonly CatalogueEntry[] {
-  return entries;
+  if (!all) {
+    const rank = new Map((JSON.parse(orderJson) as string[]).map((p, i) => [p, i]));
+    all = [...recipeSide(), ...dataEntries].sort((a, b) => (rank.get(a.path) ?? 0) - (rank.get(b.path) ?? 0));
+  }
+  return all;
 }
 
 let cached: Store | undefined;
 
-/** The store of the embedded catalogue alone (built once per process). */
+/** The store of the embedded catalogue alone (built once per process; its recipe side when first used). */
 export function embeddedStore(): Store {
-  cached ??= buildStore(entries);
+  cached ??= storeWithLazyRecipes(dataParts(dataEntries), () => recipeParts(recipeSide()));
   return cached;
 }

@@ -56,39 +56,27 @@ export function walkOrder(embedded: readonly CatalogueEntry[], external: readonl
   return [...ext, ...[...embedded].sort(byPath).filter((e) => !seen.has(e.path))];
 }
 
-export function buildStore(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): Store {
+/** The recipe side of a store: base, overlays and mixins. */
+export type RecipeParts = Pick<Store, "base" | "overlays" | "mixins">;
+/** Everything else: component files, validators and registry. */
+export type DataParts = Omit<Store, "base" | "overlays" | "mixins" | "layered">;
+
+/** Base, overlays and mixins of the given entries (other kinds are ignored), checked. */
+export function recipeParts(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): RecipeParts {
   let base: StoredRecipe | undefined;
   const overlays = new Map<string, StoredRecipe>();
   const mixins = new Map<string, StoredMixin>();
-  const files = new Map<string, ComponentFile>();
-  let validators: ValidatorCatalog | undefined;
   const problems: string[] = [];
-
   for (const e of walkOrder(embedded, external)) {
-    switch (e.kind) {
-      case "recipe": {
-        const stored = { name: e.doc.metadata?.name ?? "", path: e.path, origin: e.origin, doc: e.doc };
-        if (e.isBase) base = { ...stored, name: "base" };
-        else overlays.set(stored.name, stored);
-        break;
-      }
-      case "mixin": {
-        const name = e.doc.metadata.name;
-        const prior = mixins.get(name);
-        if (prior) problems.push(`duplicate mixin name "${name}" in ${prior.path} and ${e.path}`);
-        else mixins.set(name, { name, path: e.path, origin: e.origin, doc: e.doc });
-        break;
-      }
-      case "component-file":
-        files.set(e.path, e);
-        break;
-      case "validators":
-        // The validator catalogue always comes from the embedded data.
-        if (e.origin === "embedded") validators = e.doc;
-        break;
-      case "registry":
-      case "ignored":
-        break;
+    if (e.kind === "recipe") {
+      const stored = { name: e.doc.metadata?.name ?? "", path: e.path, origin: e.origin, doc: e.doc };
+      if (e.isBase) base = { ...stored, name: "base" };
+      else overlays.set(stored.name, stored);
+    } else if (e.kind === "mixin") {
+      const name = e.doc.metadata.name;
+      const prior = mixins.get(name);
+      if (prior) problems.push(`duplicate mixin name "${name}" in ${prior.path} and ${e.path}`);
+      else mixins.set(name, { name, path: e.path, origin: e.origin, doc: e.doc });
     }
   }
   if (problems.length > 0) throw invalid(problems[0] ?? "invalid catalogue", undefined, problems);
@@ -97,13 +85,47 @@ export function buildStore(embedded: readonly CatalogueEntry[], external: readon
   if (baseProblems.length > 0) {
     throw invalid(`base recipe validation failed: ${baseProblems[0]}`, undefined, baseProblems.length > 1 ? baseProblems : []);
   }
+  return { base, overlays, mixins };
+}
 
+/** Component files, validators and registry of the given entries (other kinds are ignored). */
+export function dataParts(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): DataParts {
+  const files = new Map<string, ComponentFile>();
+  let validators: ValidatorCatalog | undefined;
+  for (const e of walkOrder(embedded, external)) {
+    if (e.kind === "component-file") files.set(e.path, e);
+    // The validator catalogue always comes from the embedded data.
+    else if (e.kind === "validators" && e.origin === "embedded") validators = e.doc;
+  }
   const embReg = embedded.find((e) => e.kind === "registry");
   const extReg = external.find((e) => e.kind === "registry");
   let registry = registryFrom(embReg?.kind === "registry" ? embReg.doc : undefined, "embedded");
   if (extReg?.kind === "registry") registry = mergeRegistries(registry, registryFrom(extReg.doc, "external"));
+  return { registry, files, validators };
+}
 
-  return { base, overlays, mixins, registry, files, validators, layered: external.length > 0 };
+export function buildStore(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): Store {
+  const recipes = recipeParts(embedded, external);
+  return { ...recipes, ...dataParts(embedded, external), layered: external.length > 0 };
+}
+
+/** A store whose recipe side is built on first use (commands that only bundle never need it). */
+export function storeWithLazyRecipes(data: DataParts, recipes: () => RecipeParts): Store {
+  let parts: RecipeParts | undefined;
+  const get = () => (parts ??= recipes());
+  return {
+    ...data,
+    layered: false,
+    get base() {
+      return get().base;
+    },
+    get overlays() {
+      return get().overlays;
+    },
+    get mixins() {
+      return get().mixins;
+    },
+  };
 }
 
 /** Parsed values of a component file (cached on the entry, not to be changed). Missing file: undefined. */
