@@ -87,17 +87,22 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The document texts of a YAML stream, split at `---` marker lines (column 0). */
-function splitDocuments(src: string): string[] {
-  const out: string[] = [];
-  let cur: string[] = [];
-  for (const line of src.split("\n")) {
-    if (/^---(\s.*)?$/.test(line)) {
-      out.push(cur.join("\n"));
-      cur = [];
-    } else cur.push(line);
+function splitDocuments(src: string): { docs: string[]; markers: string[] } {
+  const docs: string[] = [];
+  const markers: string[] = [];
+  let start = 0; // where the current document's text starts
+  for (let at = 0; at <= src.length; ) {
+    let end = src.indexOf("\n", at);
+    if (end < 0) end = src.length;
+    if (src.startsWith("---", at) && /^---(\s.*)?$/.test(src.slice(at, end))) {
+      docs.push(src.slice(start, Math.max(start, at - 1)));
+      markers.push(src.slice(at, end));
+      start = end + 1;
+    }
+    at = end + 1;
   }
-  out.push(cur.join("\n"));
-  return out;
+  docs.push(start <= src.length ? src.slice(start) : "");
+  return { docs, markers };
 }
 
 /** The annotations a document should end up with, or undefined when nothing changes. */
@@ -128,8 +133,12 @@ const keyLine = (key: string): RegExp => {
 /** Edit one document's text by lines; the caller verifies the result. */
 function editDocumentLines(text: string, want: Obj | null, keptHook: string | undefined): string | undefined {
   const lines = text.split("\n");
-  const hookIdx = lines.findIndex((l) => keyLine(HOOK).test(l));
-  if (hookIdx < 0 || lines.filter((l) => keyLine(HOOK).test(l)).length !== 1) return undefined;
+  // Every line that can matter names the hook key (the companions' keys start with it too).
+  const candidates: number[] = [];
+  for (let i = 0; i < lines.length; i++) if ((lines[i] as string).includes(HOOK)) candidates.push(i);
+  const hookLines = candidates.filter((i) => keyLine(HOOK).test(lines[i] as string));
+  if (hookLines.length !== 1) return undefined;
+  const hookIdx = hookLines[0] as number;
   const indent = (keyLine(HOOK).exec(lines[hookIdx] as string) as RegExpExecArray)[1] as string;
   if (keptHook !== undefined) {
     lines[hookIdx] = `${indent}${HOOK}: ${keptHook}`;
@@ -137,10 +146,10 @@ function editDocumentLines(text: string, want: Obj | null, keptHook: string | un
   }
   const drop = new Set<number>([hookIdx]);
   for (const k of HOOK_COMPANIONS) {
-    lines.forEach((l, i) => {
-      const m = keyLine(k).exec(l);
+    for (const i of candidates) {
+      const m = keyLine(k).exec(lines[i] as string);
       if (m && m[1] === indent) drop.add(i);
-    });
+    }
   }
   if (want === null) {
     // The annotations map empties: drop its key line, the nearest shallower `annotations:` above.
@@ -163,7 +172,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * checking each edit by parsing the result. Undefined when a document needs the full YAML library.
  */
 function stripFast(src: string, name: string): StrippedManifest | undefined {
-  const docs = splitDocuments(src);
+  const { docs, markers } = splitDocuments(src);
   let hasObjects = false;
   const outDocs: string[] = [];
   for (const [i, text] of docs.entries()) {
@@ -205,7 +214,6 @@ function stripFast(src: string, name: string): StrippedManifest | undefined {
     outDocs.push(edited);
   }
   // Re-join with the original markers.
-  const markers = src.split("\n").filter((l) => /^---(\s.*)?$/.test(l));
   let text = outDocs[0] ?? "";
   markers.forEach((m, i) => {
     text += `\n${m}\n${outDocs[i + 1] ?? ""}`;
