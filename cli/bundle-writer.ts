@@ -5,7 +5,7 @@
  * (creating and later deleting inodes is what regeneration costs on most disks); the earlier bundle is
  * only read, so an interrupted run leaves it intact.
  */
-import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { absolutePath, lastSegment, parentPath, under } from "./posix-path.ts";
 import { invalid } from "../core/errors.ts";
 import { CHECKSUMS_FILE } from "../core/bundle/checksums.ts";
@@ -115,6 +115,15 @@ class PriorBundle {
   }
 }
 
+/** The directory a symlinked output path points at (the link stays; its target is replaced). */
+function followSymlink(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+  } catch {
+    return path;
+  }
+}
+
 /** Create a directory of the new tree (parents first), each once. */
 function ensureDir(d: string, made: Set<string>): void {
   if (made.has(d)) return;
@@ -137,7 +146,7 @@ export interface WriteResult {
  * directory already holds exactly this tree, it is left as it is.
  */
 export function writeTreeAtomic(output: string, tree: FileTree, defaultDir: string): WriteResult {
-  const dir = absolutePath(output);
+  const dir = followSymlink(absolutePath(output));
   const state = checkOutputDir(dir, defaultDir);
   const prior = state === "bundle" ? new PriorBundle(dir) : undefined;
   if (prior?.holds(tree)) return { files: tree.size, reused: tree.size, upToDate: true };

@@ -4,7 +4,7 @@
  * ever shares a file with it.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeTreeAtomic } from "../../cli/bundle-writer.ts";
 import type { FileTree } from "../../core/bundle/file-tree.ts";
@@ -135,5 +135,16 @@ describe("writing a bundle", () => {
     const { modes } = readTree(dir);
     for (const [p, f] of tree) if (f.mode === 0o755) expect(modes.get(p), p).toBe(0o755);
     expect(modes.get("README.md")).toBe(0o600);
+  });
+
+  test("an output path that is a symlink to a directory: the directory gets the bundle, the link stays", () => {
+    const target = outDir();
+    mkdirSync(target);
+    const link = join(root, `link-${n++}`);
+    symlinkSync(target, link);
+    writeTreeAtomic(link, tree, "./bundle");
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expectTreeOnDisk(target, tree);
+    expect(writeTreeAtomic(link, tree, "./bundle").upToDate).toBe(true);
   });
 });
