@@ -46,6 +46,8 @@ export function checkOutputDir(output: string, defaultDir: string): OutputState 
 class PriorBundle {
   /** Mode of each folder seen (undefined: not a plain directory). */
   private readonly folders = new Map<string, number | undefined>();
+  /** Each file looked at: the path of its earlier copy when that can be kept. */
+  private readonly checked = new Map<string, string | undefined>();
 
   constructor(private readonly dir: string) {}
 
@@ -61,8 +63,6 @@ class PriorBundle {
     this.folders.set(rel, mode);
     return mode;
   }
-
-  private readonly checked = new Map<string, string | undefined>();
 
   /** The earlier copy of `rel` when it can become the new file as it is (each path checked once). */
   unchanged(rel: string, content: string, mode: number): string | undefined {
