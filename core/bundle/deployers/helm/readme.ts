@@ -1,18 +1,10 @@
 /** README.md of a Helm bundle (the ordered steps) and of each of its folders. */
-import { criteriaFields } from "../../../recipe/criteria.ts";
 import type { BundleFolder, BundlePlan } from "../../bundle-plan.ts";
+import { codeBlock, constraintLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { installCommand } from "./install-script.ts";
 
 /** Wait arguments deploy.sh gives a chart by default (README examples). */
 export const DEFAULT_WAIT_ARGS = "--wait --timeout 10m";
-
-const criteriaLabels: Record<(typeof criteriaFields)[number], string> = {
-  service: "Service",
-  accelerator: "Accelerator",
-  intent: "Intent",
-  os: "OS",
-  platform: "Platform",
-};
 
 const kindText = (f: BundleFolder) =>
   f.kind === "upstream-helm" ? "upstream chart" : f.role === "post" ? `local chart (manifests of ${f.component.name})` : "local chart (manifests)";
@@ -23,7 +15,7 @@ const chartText = (f: BundleFolder) => {
   return c.oci ? c.reference : `${c.name} (${c.repository})`;
 };
 
-const code = (lines: string[]) => ["```bash", ...lines, "```"];
+const code = (lines: readonly string[]) => codeBlock("bash", lines);
 
 function dynamicLines(plan: BundlePlan): string[] {
   const rows = plan.folders
@@ -42,26 +34,15 @@ function dynamicLines(plan: BundlePlan): string[] {
 }
 
 export function bundleReadme(plan: BundlePlan): string {
-  const r = plan.recipe;
-  const env = criteriaFields
-    .filter((f) => r.criteria[f] !== "" && r.criteria[f] !== "any")
-    .map((f) => `- **${criteriaLabels[f]}**: ${r.criteria[f]}`);
-  if (r.criteria.nodes > 0) env.push(`- **Nodes**: ${r.criteria.nodes}`);
   const lines: string[] = [
     "# AICR deployment bundle",
     "",
-    `Recipe Version: ${r.metadata.version ?? ""}`,
-    `Bundler Version: ${plan.version}`,
-    "Deployer: helm",
-    "",
+    ...versionLines(plan, "helm"),
     "Helm charts and manifests for every component of one AICR recipe: one numbered folder per Helm release,",
     "installed in folder order. `recipe.yaml` is the recipe the bundle was built from; `checksums.txt` lists",
     "the SHA-256 digest of every other file (check it with `aicr verify <this directory>`).",
     "",
-    "## Configuration",
-    "",
-    ...(env.length > 0 ? ["Target environment:", "", ...env] : ["Target environment: any"]),
-    "",
+    ...environmentLines(plan),
     "## Components",
     "",
     "| Step | Folder | Component | Kind | Chart | Version | Namespace |",
@@ -73,15 +54,9 @@ export function bundleReadme(plan: BundlePlan): string {
         } | ${f.namespace} |`,
     ),
     "",
+    ...constraintLines(plan),
+    ...notesLines(plan),
   ];
-  if (r.constraints.length > 0) {
-    lines.push("## Constraints", "", "| Constraint | Value |", "|---|---|");
-    for (const c of r.constraints) lines.push(`| ${c.name} | ${String(c.value).replace(/\|/g, "\\|")} |`);
-    lines.push("");
-  }
-  if (plan.notes.length > 0) {
-    lines.push("## Notes", "", ...plan.notes.map((n) => `- ${n}`), "");
-  }
   lines.push(
     "## Deploy",
     "",
