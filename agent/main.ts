@@ -102,15 +102,15 @@ async function runSnapshot(argv: readonly string[], io: MainIo, debugRef: { debu
     await io.out(snapshotHelp);
     return 0;
   }
-  const [{ parseOutputFormat, serializeSnapshot }, { parseDuration }, { checkOutputTarget, writeOutput }] = await Promise.all([
+  const [{ parseOutputFormat, serializeSnapshot }, { parseGoDuration }, { checkOutputTarget, writeOutput }] = await Promise.all([
     import("./snapshot-format.ts"),
-    import("./duration.ts"),
+    import("../core/validate/duration.ts"),
     import("./output.ts"),
   ]);
   const format = parseOutputFormat((flags["format"] as string | undefined) ?? "yaml");
   let timeoutMs: number | undefined;
   if (flags["timeout"] !== undefined) {
-    timeoutMs = parseDuration(flags["timeout"] as string, "--timeout");
+    timeoutMs = parseGoDuration(flags["timeout"] as string, "--timeout");
     if (timeoutMs <= 0) throw invalid(`invalid value for --timeout: "${flags["timeout"]}" (must be greater than 0)`);
   }
   const hostRoot = (flags["host-root"] as string | undefined) ?? "/";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { exitCodeFor } from "../../core/errors.ts";
-import { parseDuration } from "../../agent/duration.ts";
+import { parseGoDuration as parseDuration } from "../../core/validate/duration.ts";
 
 describe("--timeout durations (Go syntax)", () => {
   test("units and combinations", () => {
