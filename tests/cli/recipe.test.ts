@@ -123,6 +123,20 @@ describe("aicr recipe", () => {
       expect(doc.metadata.appliedOverlays).toEqual(["base", "monitoring-hpa", "eks", "eks-training", "h100-eks-training"]);
     });
 
+    test("files saved with a byte order mark (YAML and JSON) read as without it", () => {
+      const bom = "\ufeff";
+      writeTree(tmp, {
+        "bom.yaml": `${bom}kind: RecipeCriteria\nspec:\n  service: eks\n  accelerator: h100\n`,
+        "bom.json": `${bom}${JSON.stringify({ kind: "RecipeCriteria", spec: { service: "gke" } })}`,
+      });
+      const yaml = aicr(["recipe", "--criteria", join(tmp, "bom.yaml"), "-t", "json"]);
+      expect(yaml.code).toBe(0);
+      expect(JSON.parse(yaml.stdout).criteria).toMatchObject({ service: "eks", accelerator: "h100" });
+      const json = aicr(["recipe", "--criteria", join(tmp, "bom.json"), "-t", "json"]);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout).criteria).toMatchObject({ service: "gke" });
+    });
+
     test("a JSON criteria file, with a flag overriding one field", () => {
       writeTree(tmp, { "criteria.json": JSON.stringify({ kind: "RecipeCriteria", spec: { service: "gke", os: "cos", intent: "inference" } }) });
       const r = aicr(["recipe", "-c", join(tmp, "criteria.json"), "--intent", "training", "-t", "json"]);
