@@ -279,7 +279,7 @@ export function naturalCompare(a: string, b: string): number {
     const ca = a.charCodeAt(i);
     const cb = b.charCodeAt(i);
     if (ca === cb) {
-      prevDigit = isDigitCode(ca);
+      prevDigit = ca >= 48 && ca <= 57;
       continue;
     }
     // ASCII letters inline ((c | 32) folds A-Z onto a-z); other characters through isLetterCode.
@@ -366,7 +366,8 @@ const simpleWord = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 /** A one-line string scalar, quoted only where a reader would misread it. */
 function stringScalar(s: string): string {
   if (simpleWord.test(s) && !reservedWords.has(s)) return s;
-  if (needsEscape.test(s)) return doubleQuoted(s);
+  // A line break is escaped too: a multi-line string that cannot be a literal block is one quoted line.
+  if (needsEscape.test(s) || s.includes("\n")) return doubleQuoted(s);
   if (nonString.test(s)) return doubleQuoted(s);
   if (plainIllegal(s)) return `'${s.replace(/'/g, "''")}'`;
   return s;
@@ -423,30 +424,38 @@ export interface YamlWriteOptions {
 type Comparator = ((a: string, b: string) => number) | undefined;
 
 /** `keys` sorted by `cmp` (in place); keys already in order, as they often are, cost one pass. */
+function inOrderEntries(entries: [string, unknown][], cmp: (a: string, b: string) => number): void {
+  for (let i = 1; i < entries.length; i++) {
+    if (cmp((entries[i - 1] as [string, unknown])[0], (entries[i] as [string, unknown])[0]) > 0) {
+      entries.sort((a, b) => cmp(a[0], b[0]));
+      return;
+    }
+  }
+}
+
 function inOrder(keys: string[], cmp: (a: string, b: string) => number): string[] {
   for (let i = 1; i < keys.length; i++) if (cmp(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(cmp);
   return keys;
 }
 
-/** True when an object has at least one own enumerable key (without listing them). */
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
-}
-
-/** Written form of short keys seen so far (keys repeat across documents); emptied when it grows large. */
+/** Written form of short one-line strings seen so far (keys and values repeat across documents); emptied when it grows large. */
 const scalarTexts = new Map<string, string>();
 const MAX_SCALAR_TEXTS = 10_000;
 const MAX_CACHED_LENGTH = 64;
 
-/** `stringScalar` of a map key, remembered for short keys. */
+/**
+ * `stringScalar` of a string, remembered when it is short and on one line (a multi-line value may be
+ * written as a block instead, so the cache never answers for one).
+ */
 function cachedScalar(s: string): string {
   if (s.length > MAX_CACHED_LENGTH) return stringScalar(s);
   let t = scalarTexts.get(s);
   if (t === undefined) {
-    if (scalarTexts.size >= MAX_SCALAR_TEXTS) scalarTexts.clear();
     t = stringScalar(s);
-    scalarTexts.set(s, t);
+    if (!s.includes("\n")) {
+      if (scalarTexts.size >= MAX_SCALAR_TEXTS) scalarTexts.clear();
+      scalarTexts.set(s, t);
+    }
   }
   return t;
 }
@@ -469,49 +478,67 @@ const comparator = (order: KeyOrder | undefined) => (order === undefined ? undef
 export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): string {
   const n = opts.indent ?? 2;
   const top = comparator(opts.order);
-  const pads: string[] = [];
+  const pads: string[] = [""];
   const pad = (i: number): string => pads[i] ?? (pads[i] = " ".repeat(i));
+
+  // Written for the interpreter the short runs of this program stay in: few calls per node, the
+  // scalar cache consulted inline, each map's keys listed once.
 
   /**
    * `v` after "key:" (`inItem` false) or after "- " (`inItem` true), with its leading space or line
    * break; `indent` is where its nested lines start.
    */
   function after(v: unknown, indent: number, inItem: boolean, cmp: Comparator): string {
-    if (typeof v === "string") return v.includes("\n") && blockable(v) ? ` ${literalBlock(v, indent, n)}` : ` ${stringScalar(v)}\n`;
-    if (typeof v === "object" && v !== null && !(v instanceof Date)) {
-      if (v instanceof InKeyOrder) return after(v.value, indent, inItem, comparator(v.order));
-      if (Array.isArray(v)) {
-        if (v.length === 0) return " []\n";
-        return inItem ? ` ${seqBody(v, indent, true, cmp)}` : `\n${seqBody(v, indent, false, cmp)}`;
-      }
-      if (!hasKeys(v)) return " {}\n";
-      return inItem ? ` ${mapBody(v as Record<string, unknown>, indent, true, cmp)}` : `\n${mapBody(v as Record<string, unknown>, indent, false, cmp)}`;
+    if (typeof v === "string") {
+      // Short one-line strings (most values) come from the cache; it never holds a multi-line one.
+      const known = v.length <= MAX_CACHED_LENGTH ? scalarTexts.get(v) : undefined;
+      if (known !== undefined) return ` ${known}\n`;
+      if (v.includes("\n")) return blockable(v) ? ` ${literalBlock(v, indent, n)}` : ` ${stringScalar(v)}\n`;
+      return ` ${cachedScalar(v)}\n`;
     }
-    return ` ${scalarText(v)}\n`;
+    if (typeof v !== "object" || v === null || v instanceof Date) return ` ${scalarText(v)}\n`;
+    if (v instanceof InKeyOrder) return after(v.value, indent, inItem, comparator(v.order));
+    if (Array.isArray(v)) {
+      if (v.length === 0) return " []\n";
+      return inItem ? ` ${seqBody(v, indent, true, cmp)}` : `\n${seqBody(v, indent, false, cmp)}`;
+    }
+    const entries = Object.entries(v);
+    if (entries.length === 0) return " {}\n";
+    return inItem ? ` ${mapBody(entries, indent, true, cmp)}` : `\n${mapBody(entries, indent, false, cmp)}`;
   }
 
-  function mapBody(m: Record<string, unknown>, indent: number, firstInline: boolean, cmp: Comparator): string {
-    const keys = cmp ? inOrder(Object.keys(m), cmp) : Object.keys(m);
-    const childIndent = n * Math.floor((indent + n) / n);
+  /** The entries of `m` (whose own keys are `keys`, reordered here when `cmp` says). */
+  function mapBody(entries: [string, unknown][], indent: number, firstInline: boolean, cmp: Comparator): string {
+    if (cmp) inOrderEntries(entries, cmp);
+    // Nested lines start at the next multiple of the indent (a map inside a sequence item included).
+    const childIndent = indent + n - (indent % n);
+    const p = pads[indent] ?? pad(indent);
     let text = "";
     let bare = firstInline;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i] as string;
-      const v = m[k];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as [string, unknown];
+      const k = e[0];
+      const v = e[1];
       if (v === undefined) continue;
-      const p = bare ? "" : pad(indent);
+      const lead = bare ? "" : p;
       bare = false;
-      if (k.length > 128) text += `${p}? ${stringScalar(k)}\n${pad(indent)}:${after(v, childIndent, false, cmp)}`;
-      else text += `${p}${cachedScalar(k)}:${after(v, childIndent, false, cmp)}`;
+      if (k.length > 128) {
+        text += `${lead}? ${stringScalar(k)}\n${p}:${after(v, childIndent, false, cmp)}`;
+        continue;
+      }
+      const kt = k.length <= MAX_CACHED_LENGTH ? (scalarTexts.get(k) ?? cachedScalar(k)) : stringScalar(k);
+      text += `${lead}${kt}:${after(v, childIndent, false, cmp)}`;
     }
     return text;
   }
 
   function seqBody(a: unknown[], indent: number, firstInline: boolean, cmp: Comparator): string {
+    const p = pads[indent] ?? pad(indent);
+    const itemIndent = indent + 2;
     let text = "";
     for (let i = 0; i < a.length; i++) {
       const item = a[i];
-      text += `${i === 0 && firstInline ? "" : pad(indent)}-${item === undefined ? " null\n" : after(item, indent + 2, true, cmp)}`;
+      text += `${i === 0 && firstInline ? "" : p}-${item === undefined ? " null\n" : after(item, itemIndent, true, cmp)}`;
     }
     return text;
   }
@@ -519,7 +546,8 @@ export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): stri
   if (value instanceof InKeyOrder) return stringifyYaml(value.value, { indent: n, order: value.order });
   if (typeof value === "object" && value !== null && !(value instanceof Date)) {
     if (Array.isArray(value)) return value.length === 0 ? "[]\n" : seqBody(value, 0, false, top);
-    return hasKeys(value) ? mapBody(value as Record<string, unknown>, 0, false, top) : "{}\n";
+    const entries = Object.entries(value);
+    return entries.length > 0 ? mapBody(entries, 0, false, top) : "{}\n";
   }
   if (typeof value === "string" && blockable(value)) return literalBlock(value, n, n);
   return `${scalarText(value)}\n`;

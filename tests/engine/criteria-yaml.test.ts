@@ -65,6 +65,25 @@ describe("output", () => {
     );
   });
 
+  test("multi-line strings: a literal block where one can hold them, else one double-quoted line", () => {
+    const value = { block: "one\ntwo\n", "key\nwith break": 1, trailing: "space \nbefore break", crlf: "a\r\nb", tab: "a\tb\nc" };
+    const text = stringifyYaml(value, { indent: 4 });
+    expect(text).toBe(
+      'block: |\n    one\n    two\n"key\\nwith break": 1\ntrailing: "space \\nbefore break"\ncrlf: "a\\r\\nb"\ntab: "a\\tb\\nc"\n',
+    );
+    expect(parseYaml(text, "t.yaml").value).toEqual(value);
+  });
+
+  test("a string repeated as key and value is written for each place (block value, quoted key)", () => {
+    const s = "line one\nline two";
+    // The same short strings again and again, as keys and as values, in either order.
+    for (const value of [{ [s]: s, k: s }, { k: s, [s]: s }, { a: "yes", yes: "a" }]) {
+      expect(parseYaml(stringifyYaml(value), "t.yaml").value).toEqual(value);
+    }
+    // Written as a key first, the string is still a block when it comes again as a value.
+    expect(stringifyYaml({ [s]: s, k: s })).toBe('"line one\\nline two": |-\n  line one\n  line two\nk: |-\n  line one\n  line two\n');
+  });
+
   test("YAML sequences are indented under their key; query uses 4 spaces", () => {
     expect(stringifyYaml({ a: { b: [1, 2] } })).toBe("a:\n  b:\n    - 1\n    - 2\n");
     expect(stringifyYaml({ a: { b: [1, 2] } }, { indent: 4 })).toBe("a:\n    b:\n        - 1\n        - 2\n");
