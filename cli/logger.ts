@@ -2,8 +2,11 @@
  * Logging to stderr through consola, in one of three modes: CLI (message text only, errors in red on a
  * terminal), text (`--debug`: key=value with time and level) and JSON (`--log-json`).
  */
-import { createConsola, LogLevels, type ConsolaInstance, type LogObject } from "consola/core";
+import type { ConsolaInstance, LogObject } from "consola/core";
 import { stderrIsTTY, writeStderr } from "./stdio.ts";
+
+/** consola, loaded with the first logger: most runs log nothing, and loading it costs start-up time. */
+const consola = (): typeof import("consola/core") => require("consola/core") as typeof import("consola/core");
 
 export type LogMode = "cli" | "text" | "json";
 
@@ -32,6 +35,7 @@ const quote = (v: unknown) => {
 export function createLogger(mode: LogMode, write: (line: string) => void = writeStderr): ConsolaInstance {
   let color: boolean | undefined;
   const useColor = () => (color ??= mode === "cli" && !Bun.env["NO_COLOR"] && stderrIsTTY());
+  const { createConsola, LogLevels } = consola();
   return createConsola({
     level: mode === "cli" ? LogLevels.info : LogLevels.debug,
     reporters: [
