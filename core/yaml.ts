@@ -6,6 +6,7 @@
 import type { Document, LineCounter, Node } from "yaml";
 import { invalid } from "./errors.ts";
 import { jsonErrorOffset } from "./json-error-offset.ts";
+import { readsAsNonString } from "./plain-scalar.ts";
 
 /** The `yaml` package, loaded on first use so that commands which parse no YAML do not pay for it. */
 let yamlLib: typeof import("yaml") | undefined;
@@ -326,10 +327,6 @@ export function sortKeysDeep(value: unknown, order: KeyOrder): unknown {
   return walk(value);
 }
 
-/** Plain text a YAML reader (yaml.v3 or a YAML 1.1 reader) would take for something other than a string. */
-const nonString =
-  /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[-+]?0x[0-9a-fA-F_]+|[-+]?0o[0-7_]+|[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?)$/;
-
 // eslint-disable-next-line no-control-regex
 const needsEscape = /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\t]/;
 
@@ -368,7 +365,7 @@ function stringScalar(s: string): string {
   if (simpleWord.test(s) && !reservedWords.has(s)) return s;
   // A line break is escaped too: a multi-line string that cannot be a literal block is one quoted line.
   if (needsEscape.test(s) || s.includes("\n")) return doubleQuoted(s);
-  if (nonString.test(s)) return doubleQuoted(s);
+  if (readsAsNonString(s)) return doubleQuoted(s);
   if (plainIllegal(s)) return `'${s.replace(/'/g, "''")}'`;
   return s;
 }
