@@ -76,7 +76,8 @@ function keepRawText(typed: unknown, raw: unknown, free: FreeFormPredicate, path
   return typed;
 }
 
-const blockKey = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[&*!|>%@`,?:-][^#]*?|[-?:][^\s#][^#]*?)\s*:(?:\s+(.*))?$/;
+/** A key (a `#` belongs to it unless a space comes before it), then `:` and the value. */
+const blockKey = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[&*!|>%@`,?:-](?:[^#]|(?<=\S)#)*?|[-?:][^\s#](?:[^#]|(?<=\S)#)*?)\s*:(?:\s+(.*))?$/;
 const nonSpace = /\S/;
 
 /** Net `[`/`{` nesting a piece of flow text opens (negative when it closes more than it opens). */
@@ -106,7 +107,8 @@ export function hasDuplicateBlockKey(text: string): boolean {
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const raw = text.slice(start, end);
+    // A CRLF line without its CR (the key pattern's `.` stops at one).
+    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     start = end + 1;
     const first = raw.search(nonSpace); // -1: a blank line
     if (scalarParent >= 0) {
@@ -180,6 +182,30 @@ function typedScalarOutside(v: unknown, free: FreeFormPredicate, path: (string |
 }
 
 /**
+ * What the key count below cannot see through: flow collections with content, explicit keys, anchors,
+ * aliases, tags, merge keys, a line starting with `:`, a `-` key.
+ */
+const uncountable = /\{(?!\})|\[(?!\])|[&*!?]|<<|^[ \t]*:|^[ \t]*(?:-[ \t]+)*-:/m;
+/** A mapping entry's line: its key (after any `- ` items), then `:` and a space, a tab or the line end. */
+const entryLine =
+  /^[ \t]*(?:-[ \t]+)*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?:[^\s#'"{}[\]&*!|>%@`,?:-]|[-?:][^\s#])(?:[^\n#]|(?<=\S)#)*?)[ \t]*:(?:[ \t\r]|$)/gm;
+/** A key in JSON text: `":` closing a string (a quote not escaped by an odd run of backslashes). */
+const jsonKey = /(?<!\\)(?:\\\\)*":/g;
+
+/**
+ * True when `text` certainly repeats no key, decided by native pattern matching: in block-style YAML
+ * without the constructs `uncountable` names, every mapping entry is one line `entryLine` finds, so as
+ * many such lines as keys in the parsed value means no key was repeated (a repeat leaves one key fewer).
+ * False when it cannot tell (block scalars whose lines look like entries, for example).
+ */
+export function certainlyNoDuplicateKeys(text: string, value: unknown): boolean {
+  if (uncountable.test(text)) return false;
+  const entries = text.match(entryLine)?.length ?? 0;
+  const keys = JSON.stringify(value ?? null).match(jsonKey)?.length ?? 0;
+  return entries === keys;
+}
+
+/**
  * Bun's native YAML parser, used when its result is certain to equal the full parser's: one document,
  * no duplicate keys, and no typed field whose source text would be lost. Undefined otherwise.
  */
@@ -193,7 +219,7 @@ function parseFast(text: string, freeForm: FreeFormPredicate): { value: unknown 
   }
   if (Array.isArray(value) && /^---/m.test(text)) return undefined;
   if (freeForm !== allFree && typedScalarOutside(value, freeForm, [])) return undefined;
-  if (hasDuplicateBlockKey(text)) return undefined;
+  if (!certainlyNoDuplicateKeys(text, value) && hasDuplicateBlockKey(text)) return undefined;
   return { value: value ?? null };
 }
 
