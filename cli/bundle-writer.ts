@@ -89,6 +89,9 @@ class PriorBundle {
    * holding the same files, nothing else but top-level dot entries. Rewriting it would change nothing.
    */
   holds(tree: FileTree): boolean {
+    // Files first: a changed one (the usual case when a bundle is regenerated) ends the check before
+    // any folder is listed, and whatever was read is kept for the write.
+    for (const [path, f] of tree) if (this.unchanged(path, f.content, f.mode) === undefined) return false;
     const listing = new Map<string, Set<string>>([["", new Set()]]);
     for (const path of tree.keys()) {
       let parent = "";
@@ -110,7 +113,6 @@ class PriorBundle {
       if (entries.filter((e) => !(rel === "" && e.startsWith(".") && !names.has(e))).length !== names.size) return false;
       if (!entries.every((e) => names.has(e) || (rel === "" && e.startsWith(".")))) return false;
     }
-    for (const [path, f] of tree) if (this.unchanged(path, f.content, f.mode) === undefined) return false;
     return true;
   }
 }
