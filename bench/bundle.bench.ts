@@ -4,8 +4,10 @@
  *   new dir    every run writes into a directory of its own (the first bundle of a repository);
  *   changed    every run replaces the previous bundle with one that differs in one value (--set);
  *   same       every run bundles the same inputs into the same directory again.
+ * The first two create files and folders, so they also measure the disk: the cost of creating one is
+ * printed with the figures. AICR_BENCH_DIR chooses where the runs write (default: the temp directory).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildHelloWorld, fmt, median, timeCommand } from "./harness.ts";
@@ -15,9 +17,25 @@ const aicr = join(root, "dist", "aicr");
 const deployers = ["helm", "helmfile", "flux", "argocd", "argocd-helm"] as const;
 const situations = ["new dir", "changed", "same"] as const;
 
+/** Median time (µs) to create one folder holding five empty files, in `dir` (what a bundle's folders cost the disk). */
+function creationCost(dir: string): number {
+  const probe = join(dir, "probe");
+  mkdirSync(probe);
+  const per: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t0 = Bun.nanoseconds();
+    const d = join(probe, String(i));
+    mkdirSync(d);
+    for (let f = 0; f < 5; f++) closeSync(openSync(join(d, `f${f}`), "wx"));
+    per.push((Bun.nanoseconds() - t0) / 1e3 / 6);
+  }
+  rmSync(probe, { recursive: true, force: true });
+  return median(per);
+}
+
 export async function benchBundle(runs = 20): Promise<void> {
   if (!(await Bun.file(aicr).exists())) throw new Error("dist/aicr is missing: run `bun run build` first");
-  const dir = mkdtempSync(join(tmpdir(), "aicr-bundle-bench-"));
+  const dir = mkdtempSync(join(Bun.env["AICR_BENCH_DIR"] || tmpdir(), "aicr-bundle-bench-"));
   try {
     const recipe = join(dir, "recipe.yaml");
     const args = ["recipe", "--service", "eks", "--accelerator", "gb200", "--os", "ubuntu", "--intent", "inference", "--platform", "dynamo", "-o", recipe];
@@ -40,6 +58,7 @@ export async function benchBundle(runs = 20): Promise<void> {
       for (const d of deployers) for (const s of situations) record(`${d}/${s}`, timeCommand(cmdFor(s, d, i), dir));
     }
     const h = median(times.get("hello") as number[]);
+    const inode = creationCost(dir);
     console.log(`compiled bundle of gb200-eks-ubuntu-inference-dynamo (16 components), median of ${runs} interleaved runs; hello-world ${fmt(h)} (target <= 5x):`);
     console.log(`  ${"".padEnd(12)} ${situations.map((s) => s.padStart(18)).join("")}`);
     for (const d of deployers) {
@@ -49,6 +68,7 @@ export async function benchBundle(runs = 20): Promise<void> {
       });
       console.log(`  ${d.padEnd(12)} ${cells.join("")}`);
     }
+    console.log(`  creating a file or folder in ${dir}: ${inode.toFixed(0)} µs each (a helm bundle creates about 130)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
