@@ -80,10 +80,11 @@ export function embeddedTemplates(): string {
 /**
  * Macro entry point: build-time work on every component manifest, by path (see
  * core/bundle/prepared-manifests.ts): parse trees of the templated ones, the hook-stripped form of the
- * static ones. A manifest this step cannot handle is left out and processed at run time as before.
+ * static ones, each as its own JSON text (a bundle parses only the ones it uses). A manifest this step
+ * cannot handle is left out and processed at run time as before.
  */
-export function embeddedManifestWork(): string {
-  const out: Record<string, PreparedManifest> = {};
+export function embeddedManifestWork(): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const f of catalogueFiles(import.meta.dir)) {
     if (!/^components\/[^/]+\/manifests\//.test(f.path)) continue;
     try {
@@ -91,14 +92,15 @@ export function embeddedManifestWork(): string {
         // The text itself is not stored again: the program has it (prepared-manifests.ts puts it back).
         const template: CompiledTemplate = { ...compileManifestTemplate(f.text, f.path), text: "" };
         // Only trees that survive JSON unchanged (a bigint constant would not).
-        if (Bun.deepEquals(JSON.parse(JSON.stringify(template)), template)) out[f.path] = { template };
+        if (Bun.deepEquals(JSON.parse(JSON.stringify(template)), template)) out[f.path] = JSON.stringify({ template } satisfies PreparedManifest);
       } else {
         const s = stripSyncHooks(f.text, f.path);
-        out[f.path] = { stripped: s.text === f.text ? { same: true, hasObjects: s.hasObjects } : s };
+        const work: PreparedManifest = { stripped: s.text === f.text ? { same: true, hasObjects: s.hasObjects } : s };
+        out[f.path] = JSON.stringify(work);
       }
     } catch {
       // Invalid here means invalid at run time too: the error is reported there, with its context.
     }
   }
-  return JSON.stringify(out);
+  return out;
 }

@@ -61,7 +61,7 @@ export function renderManifests(store: Store, component: PlannedComponent, value
     byName.set(name, source);
     const file = store.files.get(source);
     if (!file) throw notFound(`manifest file ${source} of component "${component.name}" not found in the catalogue`);
-    const prepared = preparedManifest(file.text);
+    const prepared = preparedManifest(source, file.text);
     let stripped = prepared && preparedStripped(prepared, file.text);
     if (!stripped) {
       let rendered: string;

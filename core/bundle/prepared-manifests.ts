@@ -1,7 +1,8 @@
 /**
  * Work done on the embedded catalogue's manifests when the program was built (recipes/embed.ts): the
- * parse trees of templated manifests, and the hook-stripped form of static ones. Looked up by exact
- * text, so a manifest that differs (another catalogue, a `--data` file) is processed at run time.
+ * parse trees of templated manifests, and the hook-stripped form of static ones. Looked up by path and
+ * used only for the exact embedded text, so a manifest that differs (another catalogue, a `--data`
+ * file) is processed at run time.
  */
 import { embeddedText } from "../catalogue/embedded.ts";
 import type { CompiledTemplate } from "../template/engine.ts";
@@ -15,20 +16,20 @@ export interface PreparedManifest {
   stripped?: StrippedManifest | { same: true; hasObjects: boolean };
 }
 
-const workJson = embeddedManifestWork();
-let byText: Map<string, PreparedManifest> | undefined;
+/** Path -> JSON text of the work on that manifest. */
+const workJson: Record<string, string> = embeddedManifestWork();
+const parsed = new Map<string, PreparedManifest>();
 
-/** What was prepared for a manifest with exactly this text, if anything. */
-export function preparedManifest(text: string): PreparedManifest | undefined {
-  if (!byText) {
-    byText = new Map();
-    for (const [path, work] of Object.entries(JSON.parse(workJson) as Record<string, PreparedManifest>)) {
-      const text = embeddedText(path);
-      if (text === undefined) continue;
-      byText.set(text, work.template ? { ...work, template: { ...work.template, text } } : work);
-    }
+/** What was prepared for the manifest at `path` when its text is exactly `text`, if anything. */
+export function preparedManifest(path: string, text: string): PreparedManifest | undefined {
+  if (!Object.hasOwn(workJson, path) || embeddedText(path) !== text) return undefined;
+  let work = parsed.get(path);
+  if (!work) {
+    work = JSON.parse(workJson[path] as string) as PreparedManifest;
+    if (work.template) work = { ...work, template: { ...work.template, text } };
+    parsed.set(path, work);
   }
-  return byText.get(text);
+  return work;
 }
 
 /** The stripped form of a prepared static manifest whose text is `text`. */

@@ -21,12 +21,12 @@ function dataFor(path: string): Record<string, unknown> {
 describe("prepared manifests", () => {
   test("every manifest of the embedded catalogue was prepared at build time", () => {
     expect(manifests.length).toBeGreaterThanOrEqual(12);
-    for (const m of manifests) expect(preparedManifest(m.text), m.path).toBeDefined();
+    for (const m of manifests) expect(preparedManifest(m.path, m.text), m.path).toBeDefined();
   });
 
   for (const m of manifests) {
     test(`${m.path}: prepared work equals run-time work`, () => {
-      const work = preparedManifest(m.text);
+      const work = preparedManifest(m.path, m.text);
       if (!m.text.includes("{{")) {
         expect(work?.template).toBeUndefined();
         expect(preparedStripped(work ?? {}, m.text)).toEqual(stripSyncHooks(m.text, m.path));
@@ -43,7 +43,9 @@ describe("prepared manifests", () => {
 
   test("a manifest whose text differs (another catalogue, --data) has nothing prepared", () => {
     const m = manifests[0];
-    expect(preparedManifest(`${m?.text}\n# edited\n`)).toBeUndefined();
+    expect(preparedManifest(m?.path ?? "", `${m?.text}\n# edited\n`)).toBeUndefined();
+    // Nor does a manifest at another path, whatever its text.
+    expect(preparedManifest("components/x/manifests/elsewhere.yaml", m?.text ?? "")).toBeUndefined();
   });
 });
 
