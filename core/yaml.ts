@@ -493,87 +493,97 @@ export class InKeyOrder {
 
 const comparator = (order: KeyOrder | undefined) => (order === undefined ? undefined : order === "natural" ? naturalCompare : byteCompare);
 
+/** Spaces per level of the document being written (set by stringifyYaml for the length of a call). */
+let unit = 2;
+/** Runs of spaces, made once per width. */
+const pads: string[] = [""];
+const pad = (i: number): string => pads[i] ?? (pads[i] = " ".repeat(i));
+
+// The writer below is written for the interpreter that short runs of this program stay in: module-level
+// functions (nothing created per call), few calls per node, the scalar cache consulted inline, each
+// map's entries listed once.
+
+/**
+ * `v` after "key:" (`inItem` false) or after "- " (`inItem` true), with its leading space or line break;
+ * `indent` is where its nested lines start.
+ */
+function writeAfter(v: unknown, indent: number, inItem: boolean, cmp: Comparator): string {
+  if (typeof v === "string") {
+    // Short one-line strings (most values) come from the cache; it never holds a multi-line one.
+    const known = v.length <= MAX_CACHED_LENGTH ? scalarTexts.get(v) : undefined;
+    if (known !== undefined) return ` ${known}\n`;
+    if (v.includes("\n")) return blockable(v) ? ` ${literalBlock(v, indent, unit)}` : ` ${stringScalar(v)}\n`;
+    return ` ${cachedScalar(v)}\n`;
+  }
+  if (typeof v !== "object" || v === null || v instanceof Date) return ` ${scalarText(v)}\n`;
+  if (v instanceof InKeyOrder) return writeAfter(v.value, indent, inItem, comparator(v.order));
+  if (Array.isArray(v)) {
+    if (v.length === 0) return " []\n";
+    return inItem ? ` ${writeSeq(v, indent, true, cmp)}` : `\n${writeSeq(v, indent, false, cmp)}`;
+  }
+  const entries = Object.entries(v);
+  if (entries.length === 0) return " {}\n";
+  return inItem ? ` ${writeMap(entries, indent, true, cmp)}` : `\n${writeMap(entries, indent, false, cmp)}`;
+}
+
+/** A map's entries (reordered here when `cmp` says), the first on the current line when `firstInline`. */
+function writeMap(entries: [string, unknown][], indent: number, firstInline: boolean, cmp: Comparator): string {
+  if (cmp) inOrderEntries(entries, cmp);
+  // Nested lines start at the next multiple of the indent (a map inside a sequence item included).
+  const childIndent = indent + unit - (indent % unit);
+  const p = pads[indent] ?? pad(indent);
+  let text = "";
+  let bare = firstInline;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as [string, unknown];
+    const k = e[0];
+    const v = e[1];
+    if (v === undefined) continue;
+    const lead = bare ? "" : p;
+    bare = false;
+    if (k.length > 128) {
+      text += `${lead}? ${stringScalar(k)}\n${p}:${writeAfter(v, childIndent, false, cmp)}`;
+      continue;
+    }
+    const kt = k.length <= MAX_CACHED_LENGTH ? (scalarTexts.get(k) ?? cachedScalar(k)) : stringScalar(k);
+    text += `${lead}${kt}:${writeAfter(v, childIndent, false, cmp)}`;
+  }
+  return text;
+}
+
+/** A sequence's items, the first on the current line when `firstInline`. */
+function writeSeq(a: unknown[], indent: number, firstInline: boolean, cmp: Comparator): string {
+  const p = pads[indent] ?? pad(indent);
+  const itemIndent = indent + 2;
+  let text = "";
+  for (let i = 0; i < a.length; i++) {
+    const item = a[i];
+    text += `${i === 0 && firstInline ? "" : p}-${item === undefined ? " null\n" : writeAfter(item, itemIndent, true, cmp)}`;
+  }
+  return text;
+}
+
 /**
  * YAML text of a value, laid out as Go's yaml.v3 writes it: sequences indented under their key, strings
  * quoted only when needed, no line folding, newline at the end. Keys keep their order unless `order`
  * says, or an InKeyOrder inside the value does for its part.
  */
 export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): string {
-  const n = opts.indent ?? 2;
-  const top = comparator(opts.order);
-  const pads: string[] = [""];
-  const pad = (i: number): string => pads[i] ?? (pads[i] = " ".repeat(i));
-
-  // Written for the interpreter the short runs of this program stay in: few calls per node, the
-  // scalar cache consulted inline, each map's keys listed once.
-
-  /**
-   * `v` after "key:" (`inItem` false) or after "- " (`inItem` true), with its leading space or line
-   * break; `indent` is where its nested lines start.
-   */
-  function after(v: unknown, indent: number, inItem: boolean, cmp: Comparator): string {
-    if (typeof v === "string") {
-      // Short one-line strings (most values) come from the cache; it never holds a multi-line one.
-      const known = v.length <= MAX_CACHED_LENGTH ? scalarTexts.get(v) : undefined;
-      if (known !== undefined) return ` ${known}\n`;
-      if (v.includes("\n")) return blockable(v) ? ` ${literalBlock(v, indent, n)}` : ` ${stringScalar(v)}\n`;
-      return ` ${cachedScalar(v)}\n`;
+  if (value instanceof InKeyOrder) return stringifyYaml(value.value, { indent: opts.indent, order: value.order });
+  const outer = unit;
+  unit = opts.indent ?? 2;
+  try {
+    const top = comparator(opts.order);
+    if (typeof value === "object" && value !== null && !(value instanceof Date)) {
+      if (Array.isArray(value)) return value.length === 0 ? "[]\n" : writeSeq(value, 0, false, top);
+      const entries = Object.entries(value);
+      return entries.length > 0 ? writeMap(entries, 0, false, top) : "{}\n";
     }
-    if (typeof v !== "object" || v === null || v instanceof Date) return ` ${scalarText(v)}\n`;
-    if (v instanceof InKeyOrder) return after(v.value, indent, inItem, comparator(v.order));
-    if (Array.isArray(v)) {
-      if (v.length === 0) return " []\n";
-      return inItem ? ` ${seqBody(v, indent, true, cmp)}` : `\n${seqBody(v, indent, false, cmp)}`;
-    }
-    const entries = Object.entries(v);
-    if (entries.length === 0) return " {}\n";
-    return inItem ? ` ${mapBody(entries, indent, true, cmp)}` : `\n${mapBody(entries, indent, false, cmp)}`;
+    if (typeof value === "string" && blockable(value)) return literalBlock(value, unit, unit);
+    return `${scalarText(value)}\n`;
+  } finally {
+    unit = outer;
   }
-
-  /** The entries of `m` (whose own keys are `keys`, reordered here when `cmp` says). */
-  function mapBody(entries: [string, unknown][], indent: number, firstInline: boolean, cmp: Comparator): string {
-    if (cmp) inOrderEntries(entries, cmp);
-    // Nested lines start at the next multiple of the indent (a map inside a sequence item included).
-    const childIndent = indent + n - (indent % n);
-    const p = pads[indent] ?? pad(indent);
-    let text = "";
-    let bare = firstInline;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i] as [string, unknown];
-      const k = e[0];
-      const v = e[1];
-      if (v === undefined) continue;
-      const lead = bare ? "" : p;
-      bare = false;
-      if (k.length > 128) {
-        text += `${lead}? ${stringScalar(k)}\n${p}:${after(v, childIndent, false, cmp)}`;
-        continue;
-      }
-      const kt = k.length <= MAX_CACHED_LENGTH ? (scalarTexts.get(k) ?? cachedScalar(k)) : stringScalar(k);
-      text += `${lead}${kt}:${after(v, childIndent, false, cmp)}`;
-    }
-    return text;
-  }
-
-  function seqBody(a: unknown[], indent: number, firstInline: boolean, cmp: Comparator): string {
-    const p = pads[indent] ?? pad(indent);
-    const itemIndent = indent + 2;
-    let text = "";
-    for (let i = 0; i < a.length; i++) {
-      const item = a[i];
-      text += `${i === 0 && firstInline ? "" : p}-${item === undefined ? " null\n" : after(item, itemIndent, true, cmp)}`;
-    }
-    return text;
-  }
-
-  if (value instanceof InKeyOrder) return stringifyYaml(value.value, { indent: n, order: value.order });
-  if (typeof value === "object" && value !== null && !(value instanceof Date)) {
-    if (Array.isArray(value)) return value.length === 0 ? "[]\n" : seqBody(value, 0, false, top);
-    const entries = Object.entries(value);
-    return entries.length > 0 ? mapBody(entries, 0, false, top) : "{}\n";
-  }
-  if (typeof value === "string" && blockable(value)) return literalBlock(value, n, n);
-  return `${scalarText(value)}\n`;
 }
 
 /** JSON as Go's encoder writes it: 2-space indent, `<`, `>`, `&`, U+2028 and U+2029 escaped, newline at the end. */
