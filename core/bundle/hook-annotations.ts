@@ -121,14 +121,13 @@ function strippedAnnotations(obj: Obj): Obj | null | undefined {
   return Object.keys(next).length > 0 ? next : null;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-const keyLines = new Map<string, RegExp>();
-/** `  helm.sh/hook: …` (optionally quoted key), compiled once per key. */
-const keyLine = (key: string): RegExp => {
-  let re = keyLines.get(key);
-  if (!re) keyLines.set(key, (re = new RegExp(`^(\\s+)(["']?)${escapeRe(key)}\\2\\s*:(.*)$`)));
-  return re;
+/** `  helm.sh/hook: …` lines of each key (the key optionally quoted): indentation, quote, value. */
+const keyLines: Record<string, RegExp> = {
+  "helm.sh/hook": /^(\s+)(["']?)helm\.sh\/hook\2\s*:(.*)$/,
+  "helm.sh/hook-weight": /^(\s+)(["']?)helm\.sh\/hook-weight\2\s*:(.*)$/,
+  "helm.sh/hook-delete-policy": /^(\s+)(["']?)helm\.sh\/hook-delete-policy\2\s*:(.*)$/,
 };
+const keyLine = (key: string): RegExp => keyLines[key] as RegExp;
 
 /** Edit one document's text by lines; the caller verifies the result. */
 function editDocumentLines(text: string, want: Obj | null, keptHook: string | undefined): string | undefined {
