@@ -111,7 +111,7 @@ class PriorBundle {
         return false;
       }
       if (entries.filter((e) => !(rel === "" && e.startsWith(".") && !names.has(e))).length !== names.size) return false;
-      if (!entries.every((e) => names.has(e) || (rel === "" && e.startsWith(".")))) return false;
+      for (const e of entries) if (!names.has(e) && !(rel === "" && e.startsWith("."))) return false;
     }
     return true;
   }

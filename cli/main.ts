@@ -52,12 +52,13 @@ export async function main(argv: string[]): Promise<number> {
     const { args, given } = parseArgv(resolved.argv, defs, resolved.path);
     const positionals = Object.entries(defs).filter(([, d]) => d.type === "positional");
     if (args._.length > positionals.length) throw new UsageError(`unexpected argument "${args._[positionals.length]}"`, resolved.path);
-    positionals.forEach(([name, d], i) => {
+    for (let i = 0; i < positionals.length; i++) {
+      const [name, d] = positionals[i] as [string, (typeof positionals)[number][1]];
       const v = args._[i];
       if (v !== undefined) args[name] = v;
       else if (d.default !== undefined) args[name] = d.default as string;
       else if (d.required !== false) throw new UsageError(`missing argument ${name.toUpperCase()}`, resolved.path);
-    });
+    }
     if (!resolved.cmd.run) throw new UsageError("a command is required", resolved.path);
     await resolved.cmd.run({ args, rawArgs: resolved.argv, given });
     return 0;

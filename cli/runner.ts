@@ -135,12 +135,16 @@ export async function resolveCommand(root: Command, argv: string[], rootName: st
   for (;;) {
     const subs = cmd.subCommands ? await resolve(cmd.subCommands) : undefined;
     if (!subs) break;
-    const idx = rest.findIndex((t) => !t.startsWith("-"));
-    const first = idx === -1 ? undefined : rest[idx];
+    // Loops rather than findIndex/some/find: see docs/start-up.md.
+    let idx = 0;
+    while (idx < rest.length && (rest[idx] as string).startsWith("-")) idx++;
+    const first = rest[idx];
     // Only the first token may name a subcommand (after global flags).
-    if (first === undefined || rest.slice(0, idx).some((t) => !globalFlagTokens.has(t))) break;
+    let onlyGlobalFlags = true;
+    for (let i = 0; i < idx; i++) if (!globalFlagTokens.has(rest[i] as string)) onlyGlobalFlags = false;
+    if (first === undefined || !onlyGlobalFlags) break;
     // Subcommands are matched by name only, so that no other command module is loaded.
-    const entry = Object.entries(subs).find(([name]) => name === first);
+    const entry = Object.hasOwn(subs, first) ? ([first, subs[first]] as const) : undefined;
     const sub = entry ? await resolve(entry[1]) : undefined;
     if (entry) path = `${path} ${entry[0]}`;
     if (!sub) {

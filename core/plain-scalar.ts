@@ -9,9 +9,10 @@
  */
 
 /** Words read as null or a boolean, and the empty text (null). */
-const nonStringWords = new Set(
-  "~ null Null NULL true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF".split(" ").concat(""),
-);
+const nonStringWords = new Set([
+  ..."~ null Null NULL true True TRUE false False FALSE y Y yes Yes YES n N no No NO on On ON off Off OFF".split(" "),
+  "",
+]);
 const infinities = new Set([".inf", ".Inf", ".INF"]);
 const nans = new Set([".nan", ".NaN", ".NAN"]);
 

@@ -21,7 +21,8 @@ export const SCRIPT_MODE: FileMode = 0o755;
 /** True for a relative path made of non-empty segments, none of them `.` or `..`, without backslashes. */
 export function isSafeRelativePath(path: string): boolean {
   if (path === "" || path.startsWith("/") || path.includes("\\") || path.includes("\0")) return false;
-  return path.split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
+  for (const seg of path.split("/")) if (seg === "" || seg === "." || seg === "..") return false;
+  return true;
 }
 
 /** Folders implied by each tree's files (so a file can never also be a folder). */

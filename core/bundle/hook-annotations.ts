@@ -214,9 +214,7 @@ function stripFast(src: string, name: string): StrippedManifest | undefined {
   }
   // Re-join with the original markers.
   let text = outDocs[0] ?? "";
-  markers.forEach((m, i) => {
-    text += `\n${m}\n${outDocs[i + 1] ?? ""}`;
-  });
+  for (let i = 0; i < markers.length; i++) text += `\n${markers[i]}\n${outDocs[i + 1] ?? ""}`;
   return { text, hasObjects };
 }
 

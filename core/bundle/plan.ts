@@ -140,7 +140,7 @@ export function planComponents(recipe: RecipeResult, registry: Registry, options
   const kept: ComponentRef[] = [];
   for (const ref of recipe.componentRefs) {
     const toggles = (sets.get(ref.name) ?? []).filter((s) => s.path.length === 1 && s.path[0] === ENABLED_KEY);
-    const toggle = toggles.at(-1)?.value as boolean | undefined;
+    const toggle = toggles[toggles.length - 1]?.value as boolean | undefined;
     const enabled = toggle ?? isEnabled(ref);
     if (!enabled) continue;
     const copy: ComponentRef = { ...ref };
@@ -175,8 +175,11 @@ export function planComponents(recipe: RecipeResult, registry: Registry, options
       dynamic: dynamic.get(ref.name) ?? [],
     };
     if (chart) planned.chart = chart;
-    const entry = registry.components.find((c) => c.name === ref.name);
-    if (entry) planned.registry = entry;
+    for (const entry of registry.components) {
+      if (entry.name !== ref.name) continue;
+      planned.registry = entry;
+      break;
+    }
     return planned;
   });
 

@@ -62,8 +62,14 @@ export function releaseGraph(plan: BundlePlan): ReleaseNode[] {
     const cached = terminalCache.get(name);
     if (cached) return cached;
     const own = foldersOf.get(name);
-    const out = own && own.length > 0 ? [own[own.length - 1] as BundleFolder] : (deps.get(name) ?? []).flatMap(terminals);
+    const out = own && own.length > 0 ? [own[own.length - 1] as BundleFolder] : terminalsOf(deps.get(name) ?? []);
     terminalCache.set(name, out);
+    return out;
+  };
+  /** The terminals of several components, in order (a loop rather than flatMap: see docs/start-up.md). */
+  const terminalsOf = (names: readonly string[]): BundleFolder[] => {
+    const out: BundleFolder[] = [];
+    for (const n of names) out.push(...terminals(n));
     return out;
   };
 
@@ -71,7 +77,7 @@ export function releaseGraph(plan: BundlePlan): ReleaseNode[] {
   return plan.folders.map((folder) => {
     const siblings = foldersOf.get(folder.component.name) ?? [];
     const pos = siblings.indexOf(folder);
-    const dependsOn = pos > 0 ? [siblings[pos - 1] as BundleFolder] : (deps.get(folder.component.name) ?? []).flatMap(terminals);
+    const dependsOn = pos > 0 ? [siblings[pos - 1] as BundleFolder] : terminalsOf(deps.get(folder.component.name) ?? []);
     return { folder, dependsOn: ordered(dependsOn) };
   });
 }

@@ -9,13 +9,20 @@ export interface Registry {
   origins: Record<string, "embedded" | "external">;
 }
 
+/** Each component's origin, by name (a loop rather than fromEntries/map: see docs/start-up.md). */
+function originsOf(components: readonly RegistryComponent[], origin: "embedded" | "external"): Record<string, "embedded" | "external"> {
+  const out: Record<string, "embedded" | "external"> = {};
+  for (const c of components) out[c.name] = origin;
+  return out;
+}
+
 export function registryFrom(doc: ComponentRegistry | undefined, origin: "embedded" | "external"): Registry {
   const components = doc?.components ?? [];
   return {
     apiVersion: doc?.apiVersion,
     kind: doc?.kind,
     components,
-    origins: Object.fromEntries(components.map((c) => [c.name, origin])),
+    origins: originsOf(components, origin),
   };
 }
 

@@ -89,6 +89,12 @@ export function recipeParts(embedded: readonly CatalogueEntry[], external: reado
 }
 
 /** Component files, validators and registry of the given entries (other kinds are ignored). */
+/** The registry entry of a catalogue, if any (a loop: see docs/start-up.md). */
+function registryEntry(entries: readonly CatalogueEntry[]): CatalogueEntry | undefined {
+  for (const e of entries) if (e.kind === "registry") return e;
+  return undefined;
+}
+
 export function dataParts(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): DataParts {
   const files = new Map<string, ComponentFile>();
   let validators: ValidatorCatalog | undefined;
@@ -97,8 +103,8 @@ export function dataParts(embedded: readonly CatalogueEntry[], external: readonl
     // The validator catalogue always comes from the embedded data.
     else if (e.kind === "validators" && e.origin === "embedded") validators = e.doc;
   }
-  const embReg = embedded.find((e) => e.kind === "registry");
-  const extReg = external.find((e) => e.kind === "registry");
+  const embReg = registryEntry(embedded);
+  const extReg = registryEntry(external);
   let registry = registryFrom(embReg?.kind === "registry" ? embReg.doc : undefined, "embedded");
   if (extReg?.kind === "registry") registry = mergeRegistries(registry, registryFrom(extReg.doc, "external"));
   return { registry, files, validators };

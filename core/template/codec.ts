@@ -45,7 +45,11 @@ function toOrdered(v: unknown, mapOrder: KeyOrder): unknown {
 /** Plain objects from ordered ones (integer-like keys then come first: a JavaScript limit). */
 function toPlain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toPlain);
-  if (v instanceof Ordered) return Object.fromEntries(v.entries.map(([k, x]) => [k, toPlain(x)]));
+  if (v instanceof Ordered) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of v.entries) out[k] = toPlain(x);
+    return out;
+  }
   return v;
 }
 

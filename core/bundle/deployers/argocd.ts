@@ -18,8 +18,9 @@ import { bundleSource, missingRepoNote } from "./argocd/repository.ts";
 
 /** A child Application may not take the parent's name (it would replace the parent). */
 export function checkChildNames(plan: BundlePlan, parent: string): void {
-  const clash = plan.folders.find((f) => f.release === parent);
-  if (clash) throw invalid(`component "${clash.component.name}": Application name "${parent}" is reserved for the parent Application of the bundle`);
+  for (const f of plan.folders) {
+    if (f.release === parent) throw invalid(`component "${f.component.name}": Application name "${parent}" is reserved for the parent Application of the bundle`);
+  }
 }
 
 function check(plan: BundlePlan, options: BundleOptions): void {

@@ -60,13 +60,15 @@ const namespaceKindLine = /^kind:[ \t]*["']?Namespace["']?[ \t]*$/m;
 
 /** True when the folder's manifests declare the Namespace itself. */
 export function declaresOwnNamespace(folder: BundleFolder): boolean {
-  return folder.templates.some((t) =>
-    namespaceKindLine.test(t.content) &&
-    (require("yaml") as typeof import("yaml")).parseAllDocuments(t.content).some((d) => {
+  for (const t of folder.templates) {
+    if (!namespaceKindLine.test(t.content)) continue;
+    const docs = (require("yaml") as typeof import("yaml")).parseAllDocuments(t.content);
+    for (const d of Array.isArray(docs) ? docs : [docs]) {
       const o = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
-      return o?.kind === "Namespace" && o.metadata?.name === folder.namespace;
-    }),
-  );
+      if (o?.kind === "Namespace" && o.metadata?.name === folder.namespace) return true;
+    }
+  }
+  return false;
 }
 
 /** Name of the entry Kustomization the user creates (README) to reconcile the bundle's root. */
@@ -83,7 +85,8 @@ export const entryCommand = (gitName: string): string =>
   `flux create kustomization ${ENTRY_KUSTOMIZATION} --source=GitRepository/${gitName} --path=./ --prune=true --interval=10m`;
 
 export function fluxPlan(plan: BundlePlan, options: BundleOptions): FluxPlan {
-  const httpCharts = plan.folders.flatMap((f) => (f.kind === "upstream-helm" && f.component.chart && !f.component.chart.oci ? [f.component.chart] : []));
+  const httpCharts: ChartSource[] = [];
+  for (const f of plan.folders) if (f.kind === "upstream-helm" && f.component.chart && !f.component.chart.oci) httpCharts.push(f.component.chart);
   const helmRepositories = sourceNames(httpCharts.map(helmRepositoryUrl), FALLBACK_SOURCE);
   const chartRelease = new Map(plan.folders.filter((f) => f.kind === "upstream-helm").map((f) => [f.component.name, f.release]));
 

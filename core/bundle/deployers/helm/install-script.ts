@@ -10,7 +10,10 @@ export const HELM_ARG_GROUPS = ["COMPONENT_WAIT_ARGS", "DRY_RUN_FLAG", "KUBECONF
 
 /** True when a template declares a Namespace object (Helm cannot then create that namespace itself). */
 const namespaceKind = /^kind:[ \t]*Namespace[ \t]*$/m;
-const declaresNamespace = (folder: BundleFolder) => folder.templates.some((t) => t.content.includes("Namespace") && namespaceKind.test(t.content));
+function declaresNamespace(folder: BundleFolder): boolean {
+  for (const t of folder.templates) if (t.content.includes("Namespace") && namespaceKind.test(t.content)) return true;
+  return false;
+}
 
 export function installScript(folder: BundleFolder, version: string): string {
   const groups = HELM_ARG_GROUPS.map((g) => `\${${g}:-}`).join(" ");

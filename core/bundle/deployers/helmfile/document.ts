@@ -28,7 +28,10 @@ export function repositoryUrl(chart: ChartSource): string {
 }
 
 /** True when a template declares a Namespace object (helm's --create-namespace would then collide). */
-export const declaresNamespace = (folder: BundleFolder): boolean => folder.templates.some((t) => /^kind:\s*Namespace\s*$/m.test(t.content));
+export function declaresNamespace(folder: BundleFolder): boolean {
+  for (const t of folder.templates) if (/^kind:\s*Namespace\s*$/m.test(t.content)) return true;
+  return false;
+}
 
 export const valuesPath = (folder: BundleFolder) => `./${folder.dir}/values.yaml`;
 export const clusterValuesPath = (folder: BundleFolder) => `./${folder.dir}/cluster-values.yaml`;
@@ -36,13 +39,16 @@ export const clusterValuesPath = (folder: BundleFolder) => `./${folder.dir}/clus
 export const needsRef = (folder: BundleFolder) => `${folder.namespace}/${folder.release}`;
 
 export function helmfileDocument(plan: BundlePlan): HelmfileDocument {
-  const charts = plan.folders.flatMap((f) => (f.kind === "upstream-helm" && f.component.chart ? [f.component.chart] : []));
+  const charts: ChartSource[] = [];
+  for (const f of plan.folders) if (f.kind === "upstream-helm" && f.component.chart) charts.push(f.component.chart);
   const aliases = sourceNames(charts.map(repositoryUrl), FALLBACK_ALIAS);
   const repositories: HelmfileRepository[] = [];
   for (const c of charts) {
     const url = repositoryUrl(c);
     const name = aliases.get(url) as string;
-    if (repositories.some((r) => r.name === name)) continue;
+    let declared = false;
+    for (const r of repositories) if (r.name === name) declared = true;
+    if (declared) continue;
     repositories.push(c.oci ? { name, url, oci: true } : { name, url });
   }
   repositories.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

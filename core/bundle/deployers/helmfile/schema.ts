@@ -49,16 +49,19 @@ export const HelmfileSchema = v.pipe(
     if (!dataset.typed) return;
     const doc = dataset.value;
     const repos = new Map<string, v.InferOutput<typeof HelmfileRepositorySchema>>();
-    (doc.repositories ?? []).forEach((r, i) => {
+    const repositories = doc.repositories ?? [];
+    for (let i = 0; i < repositories.length; i++) {
+      const r = repositories[i] as (typeof repositories)[number];
       if (repos.has(r.name)) addIssue({ message: `repository ${r.name} is declared twice`, path: pathTo(doc, "repositories", i) });
       repos.set(r.name, r);
       const scheme = /^[a-z]+:\/\//.test(r.url);
       if (r.oci && scheme) addIssue({ message: `OCI repository ${r.name}: url must be host/path without a scheme`, path: pathTo(doc, "repositories", i) });
       if (!r.oci && !/^https?:\/\/\S+$/.test(r.url)) addIssue({ message: `repository ${r.name}: url must be http(s)://…`, path: pathTo(doc, "repositories", i) });
-    });
+    }
     const releases = new Set(doc.releases.map((r) => `${r.namespace}/${r.name}`));
     if (releases.size !== doc.releases.length) addIssue({ message: "a release (namespace/name) is declared twice" });
-    doc.releases.forEach((r, i) => {
+    for (let i = 0; i < doc.releases.length; i++) {
+      const r = doc.releases[i] as (typeof doc.releases)[number];
       const local = r.chart.startsWith("./");
       if (!local && !repos.has(r.chart.split("/")[0] as string)) {
         addIssue({ message: `release ${r.name}: chart ${r.chart} names an undeclared repository`, path: pathTo(doc, "releases", i) });
@@ -68,7 +71,7 @@ export const HelmfileSchema = v.pipe(
         if (!releases.has(n)) addIssue({ message: `release ${r.name} needs ${n}, which is not a release of this file`, path: pathTo(doc, "releases", i) });
         if (n === `${r.namespace}/${r.name}`) addIssue({ message: `release ${r.name} needs itself`, path: pathTo(doc, "releases", i) });
       }
-    });
+    }
   }),
 );
 
