@@ -52,6 +52,8 @@ export function embeddedCatalogue(part: "recipes" | "data" | "order"): string {
       const { values: _parsed, ...rest } = e;
       return { ...rest, text: "", valuesJson: json };
     });
+  // Data in path order, the order a store walks it in (core/catalogue/store.ts walkOrder).
+  if (part === "data") slim.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return JSON.stringify(slim);
 }
 

@@ -48,8 +48,15 @@ export interface Store {
   layered: boolean;
 }
 
+function inPathOrder(entries: readonly CatalogueEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if ((entries[i - 1] as CatalogueEntry).path >= (entries[i] as CatalogueEntry).path) return false;
+  return true;
+}
+
 /** Walk order: external entries (path order), then embedded entries whose path was not seen. */
 export function walkOrder(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): CatalogueEntry[] {
+  // The embedded data comes in path order already (recipes/embed.ts): nothing to sort or merge.
+  if (external.length === 0 && inPathOrder(embedded)) return [...embedded];
   const byPath = (a: CatalogueEntry, b: CatalogueEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const ext = [...external].sort(byPath);
   const seen = new Set(ext.map((e) => e.path));

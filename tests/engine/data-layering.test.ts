@@ -1,6 +1,7 @@
 /** `--data` layering (recipes.md §8): external files over the embedded catalogue. */
 import { describe, expect, test } from "bun:test";
 import { embeddedStore } from "../../core/catalogue/embedded.ts";
+import { walkOrder } from "../../core/catalogue/store.ts";
 import { valuesFor } from "../../core/recipe/hydrate.ts";
 import { layeredStore, overlay, resolve, yaml } from "./helpers.ts";
 
@@ -164,5 +165,18 @@ describe("--data layering", () => {
     const embeddedNames = resolve(embeddedStore(), { service: "kind" }).result.componentRefs.map((r) => r.name);
     expect(embeddedNames).toContain("kai-scheduler");
     expect(embeddedNames).toContain("k8s-ephemeral-storage-metrics");
+  });
+});
+
+describe("walk order", () => {
+  const entry = (path: string, origin: "embedded" | "external" = "embedded") => ({ kind: "ignored" as const, path, origin });
+
+  test("entries are walked in path order, external ones first, an embedded path an external one replaces left out", () => {
+    const embedded = [entry("b.yaml"), entry("a.yaml"), entry("c.yaml")];
+    expect(walkOrder(embedded).map((e) => e.path)).toEqual(["a.yaml", "b.yaml", "c.yaml"]);
+    const sorted = [entry("a.yaml"), entry("b.yaml"), entry("c.yaml")];
+    expect(walkOrder(sorted).map((e) => e.path)).toEqual(["a.yaml", "b.yaml", "c.yaml"]);
+    const walked = walkOrder(sorted, [entry("b.yaml", "external"), entry("0.yaml", "external")]);
+    expect(walked.map((e) => `${e.origin}:${e.path}`)).toEqual(["external:0.yaml", "external:b.yaml", "embedded:a.yaml", "embedded:c.yaml"]);
   });
 });
