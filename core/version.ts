@@ -1,4 +1,4 @@
 /** The version of this build, recorded in every document it writes. */
-import pkg from "../package.json" with { type: "json" };
+import { packageVersion } from "./version.macro.ts" with { type: "macro" };
 
-export const VERSION: string = pkg.version;
+export const VERSION: string = packageVersion();

@@ -14,9 +14,11 @@ import { types } from "../../core/validate/live/objects.ts";
 import type { Toleration } from "../../core/validate/scheduling.ts";
 import type { KubeClient, KubeObject } from "../../agent/kube/client.ts";
 import { deleteObject } from "../../agent/validate/cleanup.ts";
-import rbacYaml from "../../manifests/rbac.yaml" with { type: "text" };
-import jobYaml from "../../manifests/job.yaml" with { type: "text" };
-import daemonSetYaml from "../../manifests/daemonset.yaml" with { type: "text" };
+import { agentManifest } from "./manifest-text.macro.ts" with { type: "macro" };
+
+const rbacYaml: string = agentManifest("rbac.yaml");
+const jobYaml: string = agentManifest("job.yaml");
+const daemonSetYaml: string = agentManifest("daemonset.yaml");
 
 type Obj = Record<string, any>;
 

@@ -8,10 +8,12 @@ import type { BundlePlan } from "../bundle-plan.ts";
 import type { Deployer } from "../deployer.ts";
 import { addFile, FILE_MODE, SCRIPT_MODE, type FileTree } from "../file-tree.ts";
 import { addLayoutFiles, upstreamEnv, valuesYaml } from "../layout.ts";
-import deployTemplate from "./helm/deploy.sh" with { type: "text" };
 import { installScript } from "./helm/install-script.ts";
 import { bundleReadme, folderReadme } from "./helm/readme.ts";
-import undeployTemplate from "./helm/undeploy.sh" with { type: "text" };
+import { helmScript } from "./helm/script-text.macro.ts" with { type: "macro" };
+
+const deployTemplate: string = helmScript("deploy.sh");
+const undeployTemplate: string = helmScript("undeploy.sh");
 
 const VERSION_PLACEHOLDER = "@AICR_VERSION@";
 

@@ -1,5 +1,0 @@
-/** Shell scripts imported as text (`with { type: "text" }`). */
-declare module "*.sh" {
-  const text: string;
-  export default text;
-}
