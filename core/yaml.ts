@@ -336,6 +336,12 @@ export function naturalCompare(a: string, b: string): number {
 
 export const byteCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * `xs` sorted in place by byteCompare's order. The default sort compares the same UTF-16 code units
+ * without calling back into JavaScript, several times faster than `sort(byteCompare)`.
+ */
+export const byteSorted = (xs: string[]): string[] => xs.sort();
+
 export type KeyOrder = "natural" | "byte";
 
 /** A deep copy of a free-form value with every map's keys sorted. */

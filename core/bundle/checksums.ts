@@ -3,7 +3,7 @@
  * path byte order (the format `sha256sum -c` reads).
  */
 import { invalid } from "../errors.ts";
-import { byteCompare } from "../yaml.ts";
+import { byteSorted } from "../yaml.ts";
 import type { FileTree } from "./file-tree.ts";
 
 export const CHECKSUMS_FILE = "checksums.txt";
@@ -15,7 +15,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** The checksums file of a tree (any existing checksums.txt entry is ignored). */
 export function checksumsFor(tree: FileTree): string {
-  const paths = [...tree.keys()].filter((p) => p !== CHECKSUMS_FILE).sort(byteCompare);
+  const paths = byteSorted([...tree.keys()].filter((p) => p !== CHECKSUMS_FILE));
   let text = "";
   for (const p of paths) text += `${sha256Hex((tree.get(p) as { content: string }).content)}  ${p}\n`;
   return text;

@@ -4,7 +4,7 @@
  * and never leave the bundle directory.
  */
 import { internal } from "../errors.ts";
-import { byteCompare } from "../yaml.ts";
+import { byteSorted } from "../yaml.ts";
 
 export type FileMode = 0o644 | 0o755;
 
@@ -51,7 +51,9 @@ export function addFile(tree: FileTree, path: string, content: string, mode: Fil
 
 /** A copy of the tree with paths in byte order (the order every listing and checksum uses). */
 export function sortedTree(tree: FileTree): FileTree {
-  return new Map([...tree.entries()].sort(([a], [b]) => byteCompare(a, b)));
+  const sorted: FileTree = new Map();
+  for (const path of byteSorted([...tree.keys()])) sorted.set(path, tree.get(path) as TreeFile);
+  return sorted;
 }
 
 /** Files of `from` added under `prefix/` (or at the root when prefix is empty). */

@@ -6,7 +6,7 @@
  */
 import { AicrError, ErrorCode, invalid, notFound } from "../errors.ts";
 import type { Store } from "../catalogue/store.ts";
-import { byteCompare } from "../yaml.ts";
+import { byteSorted } from "../yaml.ts";
 import type { CompiledTemplate } from "../template/engine.ts";
 import { stripSyncHooks } from "./hook-annotations.ts";
 import { preparedManifest, preparedStripped } from "./prepared-manifests.ts";
@@ -54,7 +54,7 @@ export function renderManifests(store: Store, component: PlannedComponent, value
   const data = templateData(component, values);
   const byName = new Map<string, string>();
   const out: RenderedManifest[] = [];
-  for (const source of [...component.manifestFiles].sort(byteCompare)) {
+  for (const source of byteSorted([...component.manifestFiles])) {
     const name = basename(source);
     const prior = byName.get(name);
     if (prior !== undefined) throw invalid(`manifest basename collision in component "${component.name}": ${prior} and ${source}`);

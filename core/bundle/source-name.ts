@@ -4,7 +4,7 @@
  * turned into one `-`, at most 63 characters. Distinct URLs that would share a name get `-2`, `-3`, …
  * in URL order, so a name always stands for one URL.
  */
-import { byteCompare } from "../yaml.ts";
+import { byteSorted } from "../yaml.ts";
 
 /** Kubernetes names (and helmfile aliases) are kept to one DNS label. */
 const MAX_NAME = 63;
@@ -20,7 +20,7 @@ export function sanitizeSourceName(url: string, fallback: string): string {
 
 /** A unique name per distinct URL (URLs compared verbatim). */
 export function sourceNames(urls: Iterable<string>, fallback: string): Map<string, string> {
-  const distinct = [...new Set(urls)].sort(byteCompare);
+  const distinct = byteSorted([...new Set(urls)]);
   const out = new Map<string, string>();
   const taken = new Set<string>();
   for (const url of distinct) {

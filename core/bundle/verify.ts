@@ -3,7 +3,7 @@
  * with the files actually present. Reports every changed, missing and extra file (never just the first).
  */
 import { invalid } from "../errors.ts";
-import { byteCompare } from "../yaml.ts";
+import { byteSorted } from "../yaml.ts";
 import { CHECKSUMS_FILE, parseChecksums, sha256Hex } from "./checksums.ts";
 import { isSafeRelativePath } from "./file-tree.ts";
 
@@ -63,9 +63,9 @@ export function verifyChecksums(checksumsText: string | undefined, files: Readon
     if (p === CHECKSUMS_FILE || p.startsWith(`${ATTESTATION_DIR}/`) || listed.has(p)) continue;
     report.extra.push(p);
   }
-  report.changed.sort(byteCompare);
-  report.missing.sort(byteCompare);
-  report.extra.sort(byteCompare);
+  byteSorted(report.changed);
+  byteSorted(report.missing);
+  byteSorted(report.extra);
   return report;
 }
 
@@ -93,7 +93,7 @@ export interface VerifyResult {
  * `unverified` (checksums good) at best; attestation files are reported as present but unchecked.
  */
 export function assessBundle(report: ChecksumReport, files: ReadonlyMap<string, Uint8Array>): VerifyResult {
-  const attestations = [...files.keys()].filter((p) => p.startsWith(`${ATTESTATION_DIR}/`)).sort(byteCompare);
+  const attestations = byteSorted([...files.keys()].filter((p) => p.startsWith(`${ATTESTATION_DIR}/`)));
   const level: TrustLevel = checksumsPassed(report) ? "unverified" : "unknown";
   return { trustLevel: level, maxAchievable: level, checksums: report, unverifiedAttestations: attestations };
 }

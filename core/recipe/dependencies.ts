@@ -5,7 +5,7 @@
  */
 import { internal, invalid } from "../errors.ts";
 import type { ComponentRef } from "../schema/component-ref.ts";
-import { byteCompare } from "../yaml.ts";
+import { byteSorted } from "../yaml.ts";
 
 type DepNode = Pick<ComponentRef, "name" | "dependencyRefs">;
 
@@ -66,7 +66,7 @@ export function deploymentOrder(refs: readonly DepNode[]): string[] {
     indeg.set(r.name, (r.dependencyRefs ?? []).length);
     for (const d of r.dependencyRefs ?? []) dependents.set(d, [...(dependents.get(d) ?? []), r.name]);
   }
-  const ready = [...indeg].filter(([, n]) => n === 0).map(([k]) => k).sort(byteCompare);
+  const ready = byteSorted([...indeg].filter(([, n]) => n === 0).map(([k]) => k));
   const order: string[] = [];
   while (ready.length > 0) {
     const n = ready.shift() as string;
@@ -76,7 +76,7 @@ export function deploymentOrder(refs: readonly DepNode[]): string[] {
       indeg.set(m, left);
       if (left === 0) ready.push(m);
     }
-    ready.sort(byteCompare);
+    byteSorted(ready);
   }
   if (order.length !== indeg.size) {
     const cycle = findCycle(refs);

@@ -1,7 +1,7 @@
 /** Query criteria parsing, and the YAML/JSON reading and writing rules the engine relies on. */
 import { describe, expect, test } from "bun:test";
 import { anyCriteria, applyCriteria, parseCriterion, querySpecificity } from "../../core/recipe/criteria.ts";
-import { InKeyOrder, naturalCompare, parseYaml, stringifyJson, stringifyYaml } from "../../core/yaml.ts";
+import { byteCompare, byteSorted, InKeyOrder, naturalCompare, parseYaml, stringifyJson, stringifyYaml } from "../../core/yaml.ts";
 import { decodeEntries } from "../../core/catalogue/entry.ts";
 import { caught } from "./helpers.ts";
 
@@ -55,6 +55,18 @@ describe("YAML reading", () => {
 });
 
 describe("output", () => {
+  test("byte order: the default sort gives exactly sort(byteCompare), non-ASCII and astral characters included", () => {
+    const alphabet = ["a", "B", "-", "/", "0", "9", "_", "~", "é", "Ω", "\u{1F600}", "\uFFFD", "."];
+    let seed = 11;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const words = Array.from({ length: 3000 }, () => {
+      let w = "";
+      for (let n = next() % 6; n >= 0; n--) w += alphabet[next() % alphabet.length];
+      return w;
+    });
+    expect(byteSorted([...words])).toEqual([...words].sort(byteCompare));
+  });
+
   test("natural key order: digit runs by value, non-letters before letters, k8s- before kai-", () => {
     expect(["a10", "a2", "Zx", "_x", "kai-scheduler", "k8s-metrics"].sort(naturalCompare)).toEqual(["_x", "Zx", "a2", "a10", "k8s-metrics", "kai-scheduler"]);
   });

@@ -10,7 +10,7 @@
  * Folders are named after their release, without `NNN-` prefixes: ordering is `dependsOn`, not position.
  */
 import { invalid } from "../../errors.ts";
-import { byteCompare, stringifyYaml } from "../../yaml.ts";
+import { byteSorted, stringifyYaml } from "../../yaml.ts";
 import type { BundlePlan } from "../bundle-plan.ts";
 import type { Deployer } from "../deployer.ts";
 import { addFile, type FileTree } from "../file-tree.ts";
@@ -111,7 +111,7 @@ function render(plan: BundlePlan, options: BundleOptions): FileTree {
     for (const [name, content] of files) addFile(tree, `${r.dir}/${name}`, content);
     addFile(tree, `${r.dir}/kustomization.yaml`, objectYaml(kustomizeFile([...files.keys()])));
   }
-  addFile(tree, "kustomization.yaml", objectYaml(kustomizeFile([...resources].sort(byteCompare))));
+  addFile(tree, "kustomization.yaml", objectYaml(kustomizeFile(byteSorted([...resources]))));
   addFile(tree, "README.md", fluxReadme(plan, fp));
   return tree;
 }
