@@ -48,6 +48,7 @@ export interface Store {
   layered: boolean;
 }
 
+/** Whether entries are in strictly increasing path order. */
 function inPathOrder(entries: readonly CatalogueEntry[]): boolean {
   for (let i = 1; i < entries.length; i++) if ((entries[i - 1] as CatalogueEntry).path >= (entries[i] as CatalogueEntry).path) return false;
   return true;
@@ -95,13 +96,13 @@ export function recipeParts(embedded: readonly CatalogueEntry[], external: reado
   return { base, overlays, mixins };
 }
 
-/** Component files, validators and registry of the given entries (other kinds are ignored). */
 /** The registry entry of a catalogue, if any (a loop: see docs/start-up.md). */
 function registryEntry(entries: readonly CatalogueEntry[]): CatalogueEntry | undefined {
   for (const e of entries) if (e.kind === "registry") return e;
   return undefined;
 }
 
+/** Component files, validators and registry of the given entries (other kinds are ignored). */
 export function dataParts(embedded: readonly CatalogueEntry[], external: readonly CatalogueEntry[] = []): DataParts {
   const files = new Map<string, ComponentFile>();
   let validators: ValidatorCatalog | undefined;
