@@ -6,7 +6,7 @@
  */
 
 /** The scale the executable is built with (kept equal to package.json's `--compile-jit-policy`). */
-export const STARTUP_JIT_POLICY = 30;
+export const STARTUP_JIT_POLICY = 100;
 
 /** Back to JavaScriptCore's normal tier-up thresholds (a server, a fleet-sized computation). */
 export function useNormalJit(): void {
