@@ -1,4 +1,4 @@
 /** The version of this build, recorded in every document it writes. */
-import { packageVersion } from "./version.macro.ts" with { type: "macro" };
+import { embeddedVersion } from "../recipes/embed.ts" with { type: "macro" };
 
-export const VERSION: string = packageVersion();
+export const VERSION: string = embeddedVersion();

@@ -422,13 +422,6 @@ function scalarText(v: unknown): string {
   return stringScalar(String(v));
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date);
-
-function isEmptyCollection(v: unknown): boolean {
-  return (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
-}
-
 function literalBlock(s: string, indent: number, step: number): string {
   const trailing = /\n+$/.exec(s)?.[0].length ?? 0;
   const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
@@ -452,7 +445,7 @@ export interface YamlWriteOptions {
 
 type Comparator = ((a: string, b: string) => number) | undefined;
 
-/** `keys` sorted by `cmp` (in place); keys already in order, as they often are, cost one pass. */
+/** A map's entries sorted by `cmp` (in place); entries already in order, as they often are, cost one pass. */
 function inOrderEntries(entries: [string, unknown][], cmp: (a: string, b: string) => number): void {
   for (let i = 1; i < entries.length; i++) {
     if (cmp((entries[i - 1] as [string, unknown])[0], (entries[i] as [string, unknown])[0]) > 0) {
@@ -460,11 +453,6 @@ function inOrderEntries(entries: [string, unknown][], cmp: (a: string, b: string
       return;
     }
   }
-}
-
-function inOrder(keys: string[], cmp: (a: string, b: string) => number): string[] {
-  for (let i = 1; i < keys.length; i++) if (cmp(keys[i - 1] as string, keys[i] as string) > 0) return keys.sort(cmp);
-  return keys;
 }
 
 /** Written form of short one-line strings seen so far (keys and values repeat across documents); emptied when it grows large. */

@@ -14,11 +14,11 @@ import { types } from "../../core/validate/live/objects.ts";
 import type { Toleration } from "../../core/validate/scheduling.ts";
 import type { KubeClient, KubeObject } from "../../agent/kube/client.ts";
 import { deleteObject } from "../../agent/validate/cleanup.ts";
-import { agentManifest } from "./manifest-text.macro.ts" with { type: "macro" };
+import { embeddedFile } from "../../recipes/embed.ts" with { type: "macro" };
 
-const rbacYaml: string = agentManifest("rbac.yaml");
-const jobYaml: string = agentManifest("job.yaml");
-const daemonSetYaml: string = agentManifest("daemonset.yaml");
+const rbacYaml: string = embeddedFile("manifests/rbac.yaml");
+const jobYaml: string = embeddedFile("manifests/job.yaml");
+const daemonSetYaml: string = embeddedFile("manifests/daemonset.yaml");
 
 type Obj = Record<string, any>;
 

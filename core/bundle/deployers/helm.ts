@@ -10,10 +10,10 @@ import { addFile, FILE_MODE, SCRIPT_MODE, type FileTree } from "../file-tree.ts"
 import { addLayoutFiles, upstreamEnv, valuesYaml } from "../layout.ts";
 import { installScript } from "./helm/install-script.ts";
 import { bundleReadme, folderReadme } from "./helm/readme.ts";
-import { helmScript } from "./helm/script-text.macro.ts" with { type: "macro" };
+import { embeddedFile } from "../../../recipes/embed.ts" with { type: "macro" };
 
-const deployTemplate: string = helmScript("deploy.sh");
-const undeployTemplate: string = helmScript("undeploy.sh");
+const deployTemplate: string = embeddedFile("core/bundle/deployers/helm/deploy.sh");
+const undeployTemplate: string = embeddedFile("core/bundle/deployers/helm/undeploy.sh");
 
 const VERSION_PLACEHOLDER = "@AICR_VERSION@";
 
