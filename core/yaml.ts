@@ -445,11 +445,11 @@ export interface YamlWriteOptions {
 
 type Comparator = ((a: string, b: string) => number) | undefined;
 
-/** A map's entries sorted by `cmp` (in place); entries already in order, as they often are, cost one pass. */
-function inOrderEntries(entries: [string, unknown][], cmp: (a: string, b: string) => number): void {
-  for (let i = 1; i < entries.length; i++) {
-    if (cmp((entries[i - 1] as [string, unknown])[0], (entries[i] as [string, unknown])[0]) > 0) {
-      entries.sort((a, b) => cmp(a[0], b[0]));
+/** A map's keys sorted by `cmp` (in place); keys already in order, as they often are, cost one pass. */
+function inOrderKeys(keys: string[], cmp: (a: string, b: string) => number): void {
+  for (let i = 1; i < keys.length; i++) {
+    if (cmp(keys[i - 1] as string, keys[i] as string) > 0) {
+      keys.sort(cmp);
       return;
     }
   }
@@ -495,7 +495,7 @@ const pad = (i: number): string => pads[i] ?? (pads[i] = " ".repeat(i));
 
 // The writer below is written for the interpreter that short runs of this program stay in: module-level
 // functions (nothing created per call), few calls per node, the scalar cache consulted inline, each
-// map's entries listed once.
+// map's keys listed once.
 
 /**
  * `v` after "key:" (`inItem` false) or after "- " (`inItem` true), with its leading space or line break;
@@ -515,23 +515,22 @@ function writeAfter(v: unknown, indent: number, inItem: boolean, cmp: Comparator
     if (v.length === 0) return " []\n";
     return inItem ? ` ${writeSeq(v, indent, true, cmp)}` : `\n${writeSeq(v, indent, false, cmp)}`;
   }
-  const entries = Object.entries(v);
-  if (entries.length === 0) return " {}\n";
-  return inItem ? ` ${writeMap(entries, indent, true, cmp)}` : `\n${writeMap(entries, indent, false, cmp)}`;
+  const keys = Object.keys(v);
+  if (keys.length === 0) return " {}\n";
+  return inItem ? ` ${writeMap(v as Record<string, unknown>, keys, indent, true, cmp)}` : `\n${writeMap(v as Record<string, unknown>, keys, indent, false, cmp)}`;
 }
 
-/** A map's entries (reordered here when `cmp` says), the first on the current line when `firstInline`. */
-function writeMap(entries: [string, unknown][], indent: number, firstInline: boolean, cmp: Comparator): string {
-  if (cmp) inOrderEntries(entries, cmp);
+/** A map's entries, its `keys` (reordered here when `cmp` says), the first on the current line when `firstInline`. */
+function writeMap(map: Record<string, unknown>, keys: string[], indent: number, firstInline: boolean, cmp: Comparator): string {
+  if (cmp) inOrderKeys(keys, cmp);
   // Nested lines start at the next multiple of the indent (a map inside a sequence item included).
   const childIndent = indent + unit - (indent % unit);
   const p = pads[indent] ?? pad(indent);
   let text = "";
   let bare = firstInline;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i] as [string, unknown];
-    const k = e[0];
-    const v = e[1];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = map[k];
     if (v === undefined) continue;
     const lead = bare ? "" : p;
     bare = false;
@@ -570,8 +569,8 @@ export function stringifyYaml(value: unknown, opts: YamlWriteOptions = {}): stri
     const top = comparator(opts.order);
     if (typeof value === "object" && value !== null && !(value instanceof Date)) {
       if (Array.isArray(value)) return value.length === 0 ? "[]\n" : writeSeq(value, 0, false, top);
-      const entries = Object.entries(value);
-      return entries.length > 0 ? writeMap(entries, 0, false, top) : "{}\n";
+      const keys = Object.keys(value);
+      return keys.length > 0 ? writeMap(value as Record<string, unknown>, keys, 0, false, top) : "{}\n";
     }
     if (typeof value === "string" && blockable(value)) return literalBlock(value, unit, unit);
     return `${scalarText(value)}\n`;
