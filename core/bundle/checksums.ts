@@ -15,7 +15,9 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** The checksums file of a tree (any existing checksums.txt entry is ignored). */
 export function checksumsFor(tree: FileTree): string {
-  const paths = byteSorted([...tree.keys()].filter((p) => p !== CHECKSUMS_FILE));
+  const paths: string[] = [];
+  for (const p of tree.keys()) if (p !== CHECKSUMS_FILE) paths.push(p);
+  byteSorted(paths);
   let text = "";
   for (const p of paths) text += `${sha256Hex((tree.get(p) as { content: string }).content)}  ${p}\n`;
   return text;

@@ -51,8 +51,10 @@ export function addFile(tree: FileTree, path: string, content: string, mode: Fil
 
 /** A copy of the tree with paths in byte order (the order every listing and checksum uses). */
 export function sortedTree(tree: FileTree): FileTree {
+  const paths: string[] = [];
+  for (const path of tree.keys()) paths.push(path);
   const sorted: FileTree = new Map();
-  for (const path of byteSorted([...tree.keys()])) sorted.set(path, tree.get(path) as TreeFile);
+  for (const path of byteSorted(paths)) sorted.set(path, tree.get(path) as TreeFile);
   return sorted;
 }
 
