@@ -110,8 +110,13 @@ class PriorBundle {
       } catch {
         return false;
       }
-      if (entries.filter((e) => !(rel === "" && e.startsWith(".") && !names.has(e))).length !== names.size) return false;
-      for (const e of entries) if (!names.has(e) && !(rel === "" && e.startsWith("."))) return false;
+      // Exactly the tree's names, and at the top level maybe dot entries of the user's besides.
+      let found = 0;
+      for (const e of entries) {
+        if (names.has(e)) found++;
+        else if (!(rel === "" && e.startsWith("."))) return false;
+      }
+      if (found !== names.size) return false;
     }
     return true;
   }

@@ -112,8 +112,14 @@ function strippedAnnotations(obj: Obj): Obj | null | undefined {
   const ann = meta["annotations"];
   const hook = ann[HOOK];
   if (hook === undefined) return undefined;
-  const phases = String(hook).split(",").map((x) => x.trim()).filter((x) => x !== "");
-  const kept = phases.filter((ph) => !syncHookPhases.has(ph));
+  const phases: string[] = [];
+  const kept: string[] = [];
+  for (const part of String(hook).split(",")) {
+    const ph = part.trim();
+    if (ph === "") continue;
+    phases.push(ph);
+    if (!syncHookPhases.has(ph)) kept.push(ph);
+  }
   if (kept.length === phases.length) return undefined;
   const next: Obj = { ...ann };
   if (kept.length > 0) next[HOOK] = kept.join(",");
@@ -135,7 +141,8 @@ function editDocumentLines(text: string, want: Obj | null, keptHook: string | un
   // Every line that can matter names the hook key (the companions' keys start with it too).
   const candidates: number[] = [];
   for (let i = 0; i < lines.length; i++) if ((lines[i] as string).includes(HOOK)) candidates.push(i);
-  const hookLines = candidates.filter((i) => keyLine(HOOK).test(lines[i] as string));
+  const hookLines: number[] = [];
+  for (const i of candidates) if (keyLine(HOOK).test(lines[i] as string)) hookLines.push(i);
   if (hookLines.length !== 1) return undefined;
   const hookIdx = hookLines[0] as number;
   const indent = (keyLine(HOOK).exec(lines[hookIdx] as string) as RegExpExecArray)[1] as string;
@@ -161,7 +168,9 @@ function editDocumentLines(text: string, want: Obj | null, keptHook: string | un
       if (i === 0) return undefined;
     }
   }
-  return lines.filter((_, i) => !drop.has(i)).join("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) if (!drop.has(i)) out.push(lines[i] as string);
+  return out.join("\n");
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

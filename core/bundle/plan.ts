@@ -117,13 +117,34 @@ function byComponent<T extends { key: string; text: string }>(
   return out;
 }
 
+/** A `--set component:enabled=…` entry: it includes or drops the component and is not a value. */
+const isToggle = (s: SetOverride): boolean => s.path.length === 1 && s.path[0] === ENABLED_KEY;
+
+/** The `--set` entries of a component that are values (toggles left out). */
+function valueSets(sets: readonly SetOverride[] | undefined): SetOverride[] {
+  const out: SetOverride[] = [];
+  for (const s of sets ?? []) if (!isToggle(s)) out.push(s);
+  return out;
+}
+
+/** `deploymentOrder` without the components that were dropped. */
+function keptOrder(order: readonly string[], kept: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const n of order) if (kept.has(n)) out.push(n);
+  return out;
+}
+
 /** Deployment order: by `deploymentOrder` (stable); components it does not list go last, by name. */
 function orderOf(refs: readonly ComponentRef[], order: readonly string[]): ComponentRef[] {
   if (order.length === 0) return [...refs];
   const rank = new Map(order.map((n, i) => [n, i]));
-  const listed = refs.filter((r) => rank.has(r.name)).sort((a, b) => (rank.get(a.name) as number) - (rank.get(b.name) as number));
-  const rest = refs.filter((r) => !rank.has(r.name)).sort((a, b) => byteCompare(a.name, b.name));
-  return [...listed, ...rest];
+  const listed: ComponentRef[] = [];
+  const rest: ComponentRef[] = [];
+  for (const r of refs) (rank.has(r.name) ? listed : rest).push(r);
+  listed.sort((a, b) => (rank.get(a.name) as number) - (rank.get(b.name) as number));
+  rest.sort((a, b) => byteCompare(a.name, b.name));
+  for (const r of rest) listed.push(r);
+  return listed;
 }
 
 export function planComponents(recipe: RecipeResult, registry: Registry, options: BundleOptions): ComponentPlan {
@@ -139,8 +160,9 @@ export function planComponents(recipe: RecipeResult, registry: Registry, options
 
   const kept: ComponentRef[] = [];
   for (const ref of recipe.componentRefs) {
-    const toggles = (sets.get(ref.name) ?? []).filter((s) => s.path.length === 1 && s.path[0] === ENABLED_KEY);
-    const toggle = toggles[toggles.length - 1]?.value as boolean | undefined;
+    // The last `enabled` toggle wins.
+    let toggle: boolean | undefined;
+    for (const s of sets.get(ref.name) ?? []) if (isToggle(s)) toggle = s.value as boolean;
     const enabled = toggle ?? isEnabled(ref);
     if (!enabled) continue;
     const copy: ComponentRef = { ...ref };
@@ -171,7 +193,7 @@ export function planComponents(recipe: RecipeResult, registry: Registry, options
       ref,
       shape: chart ? (manifestFiles.length > 0 ? "mixed" : "helm") : "manifest-only",
       manifestFiles,
-      set: (sets.get(ref.name) ?? []).filter((s) => !(s.path.length === 1 && s.path[0] === ENABLED_KEY)),
+      set: valueSets(sets.get(ref.name)),
       dynamic: dynamic.get(ref.name) ?? [],
     };
     if (chart) planned.chart = chart;
@@ -186,7 +208,7 @@ export function planComponents(recipe: RecipeResult, registry: Registry, options
   const filtered: RecipeResult = {
     ...recipe,
     componentRefs: kept,
-    deploymentOrder: recipe.deploymentOrder.filter((n) => keptNames.has(n)),
+    deploymentOrder: keptOrder(recipe.deploymentOrder, keptNames),
   };
   return { recipe: filtered, components };
 }

@@ -3,7 +3,7 @@
  * the recipe's constraints and the deployment notes (each section a list of lines ending with a blank).
  */
 import { criteriaFields } from "../recipe/criteria.ts";
-import type { BundlePlan } from "./bundle-plan.ts";
+import type { BundleFolder, BundlePlan } from "./bundle-plan.ts";
 
 const criteriaLabels: Record<(typeof criteriaFields)[number], string> = {
   service: "Service",
@@ -19,7 +19,8 @@ export function versionLines(plan: BundlePlan, deployer: string): string[] {
 
 export function environmentLines(plan: BundlePlan): string[] {
   const c = plan.recipe.criteria;
-  const env = criteriaFields.filter((f) => c[f] !== "" && c[f] !== "any").map((f) => `- **${criteriaLabels[f]}**: ${c[f]}`);
+  const env: string[] = [];
+  for (const f of criteriaFields) if (c[f] !== "" && c[f] !== "any") env.push(`- **${criteriaLabels[f]}**: ${c[f]}`);
   if (c.nodes > 0) env.push(`- **Nodes**: ${c.nodes}`);
   return ["## Configuration", "", ...(env.length > 0 ? ["Target environment:", "", ...env] : ["Target environment: any"]), ""];
 }
@@ -35,6 +36,22 @@ export function constraintLines(plan: BundlePlan): string[] {
 
 export function notesLines(plan: BundlePlan): string[] {
   return plan.notes.length > 0 ? ["## Notes", "", ...plan.notes.map((n) => `- ${n}`), ""] : [];
+}
+
+/**
+ * One README line per item whose folder has dynamic values: `- \`<dir>/<file>\`: \`path\`, …`, where
+ * `file` is the file in the item's directory that holds them.
+ */
+export function dynamicRows<T>(items: readonly T[], folderOf: (item: T) => BundleFolder, dirOf: (item: T) => string, file: string): string[] {
+  const rows: string[] = [];
+  for (const item of items) {
+    const dynamic = folderOf(item).component.dynamic;
+    if (dynamic.length === 0) continue;
+    let paths = "";
+    for (const d of dynamic) paths += `${paths === "" ? "" : ", "}\`${d.path.join(".")}\``;
+    rows.push(`- \`${dirOf(item)}/${file}\`: ${paths}`);
+  }
+  return rows;
 }
 
 export const codeBlock = (lang: string, lines: readonly string[]): string[] => [`\`\`\`${lang}`, ...lines, "```"];

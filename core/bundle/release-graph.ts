@@ -20,7 +20,13 @@ export interface ReleaseNode {
 /** Bundled dependencies of a component as its recipe reference names them (unknown names dropped). */
 function componentDeps(plan: BundlePlan): Map<string, string[]> {
   const present = new Set(plan.components.map((c) => c.name));
-  return new Map(plan.components.map((c) => [c.name, [...new Set(c.ref.dependencyRefs ?? [])].filter((d) => present.has(d))]));
+  const deps = new Map<string, string[]>();
+  for (const c of plan.components) {
+    const names: string[] = [];
+    for (const d of c.ref.dependencyRefs ?? []) if (present.has(d) && !names.includes(d)) names.push(d);
+    deps.set(c.name, names);
+  }
+  return deps;
 }
 
 /** Component names along a dependency cycle (first name repeated at the end), or undefined when there is none. */

@@ -30,7 +30,9 @@ export function injectScheduling(values: Values, entry: RegistryComponent | unde
 
   putMap(sys?.nodeSelectorPaths, options.systemNodeSelector);
   putList(sys?.tolerationPaths, options.systemNodeTolerations);
-  putMap((acc?.nodeSelectorPaths ?? []).filter((p) => !isNfdWorkerPath(p)), options.acceleratedNodeSelector);
+  const acceleratedSelectorPaths: string[] = [];
+  for (const p of acc?.nodeSelectorPaths ?? []) if (!isNfdWorkerPath(p)) acceleratedSelectorPaths.push(p);
+  putMap(acceleratedSelectorPaths, options.acceleratedNodeSelector);
   putList(acc?.tolerationPaths, options.acceleratedNodeTolerations);
   putMap(entry.podScheduling?.workload?.workloadSelectorPaths, options.workloadSelector);
   if (options.workloadGate) {

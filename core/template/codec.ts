@@ -29,7 +29,9 @@ function toOrdered(v: unknown, mapOrder: KeyOrder): unknown {
   if (v instanceof Date) return rfc3339(v);
   if (Array.isArray(v)) return v.map((x) => toOrdered(x, mapOrder));
   if (isMap(v)) {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(mapOrder);
+    const keys: string[] = [];
+    for (const k of Object.keys(v)) if (v[k] !== undefined) keys.push(k);
+    keys.sort(mapOrder);
     return new Ordered(keys.map((k) => [k, toOrdered(v[k], mapOrder)]));
   }
   if (isStruct(v)) {

@@ -19,7 +19,8 @@ export const code = (lang: string, lines: readonly string[]): string[] => [`\`\`
 /** The "Configuration" section: the recipe's target environment. */
 export function environmentLines(plan: BundlePlan): string[] {
   const c = plan.recipe.criteria;
-  const env = criteriaFields.filter((f) => c[f] !== "" && c[f] !== "any").map((f) => `- **${criteriaLabels[f]}**: ${c[f]}`);
+  const env: string[] = [];
+  for (const f of criteriaFields) if (c[f] !== "" && c[f] !== "any") env.push(`- **${criteriaLabels[f]}**: ${c[f]}`);
   if (c.nodes > 0) env.push(`- **Nodes**: ${c.nodes}`);
   return ["## Configuration", "", ...(env.length > 0 ? ["Target environment:", "", ...env] : ["Target environment: any"]), ""];
 }

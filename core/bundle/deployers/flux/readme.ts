@@ -1,7 +1,7 @@
 /** README.md of a Flux bundle: layout, releases and their dependencies, and how to hand it to Flux. */
 import { stringifyYaml } from "../../../yaml.ts";
 import type { BundlePlan } from "../../bundle-plan.ts";
-import { cell, codeBlock, constraintLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { cell, codeBlock, constraintLines, dynamicRows, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { ASYNC_COMPONENTS } from "../../release-timing.ts";
 import { FLUX_NAMESPACE, KUSTOMIZATION_API } from "./objects.ts";
 import { ENTRY_KUSTOMIZATION, entryCommand, helmChartVersion, type FluxPlan, type FluxRelease } from "./releases.ts";
@@ -19,9 +19,9 @@ const versionText = (r: FluxRelease): string => {
 };
 
 function dynamicLines(fp: FluxPlan): string[] {
-  const rows = fp.releases
-    .filter((r) => r.kind === "HelmRelease" && r.folder.component.dynamic.length > 0)
-    .map((r) => `- \`${r.dir}/configmap-values.yaml\`: ${r.folder.component.dynamic.map((d) => `\`${d.path.join(".")}\``).join(", ")}`);
+  const helmReleases: FluxRelease[] = [];
+  for (const r of fp.releases) if (r.kind === "HelmRelease") helmReleases.push(r);
+  const rows = dynamicRows(helmReleases, (r) => r.folder, (r) => r.dir, "configmap-values.yaml");
   if (rows.length === 0) return [];
   return [
     "### Cluster-specific values",
@@ -42,7 +42,8 @@ export function fluxReadme(plan: BundlePlan, fp: FluxPlan): string {
     metadata: { name: ENTRY_KUSTOMIZATION, namespace: FLUX_NAMESPACE },
     spec: { interval: "10m", path: "./", prune: true, sourceRef: { kind: "GitRepository", name: fp.git.name } },
   }).trimEnd();
-  const asyncNames = fp.releases.filter((r) => r.kind === "HelmRelease" && ASYNC_COMPONENTS.has(r.folder.component.name)).map((r) => r.dir);
+  const asyncNames: string[] = [];
+  for (const r of fp.releases) if (r.kind === "HelmRelease" && ASYNC_COMPONENTS.has(r.folder.component.name)) asyncNames.push(r.dir);
   const lines = [
     "# AICR deployment bundle",
     "",

@@ -88,7 +88,8 @@ export function fluxPlan(plan: BundlePlan, options: BundleOptions): FluxPlan {
   const httpCharts: ChartSource[] = [];
   for (const f of plan.folders) if (f.kind === "upstream-helm" && f.component.chart && !f.component.chart.oci) httpCharts.push(f.component.chart);
   const helmRepositories = sourceNames(httpCharts.map(helmRepositoryUrl), FALLBACK_SOURCE);
-  const chartRelease = new Map(plan.folders.filter((f) => f.kind === "upstream-helm").map((f) => [f.component.name, f.release]));
+  const chartRelease = new Map<string, string>();
+  for (const f of plan.folders) if (f.kind === "upstream-helm") chartRelease.set(f.component.name, f.release);
 
   const namespaced = new Set<string>();
   const releases = releaseGraph(plan).map(({ folder, dependsOn }): FluxRelease => {
@@ -107,8 +108,10 @@ export function fluxPlan(plan: BundlePlan, options: BundleOptions): FluxPlan {
     if (r.kind === "HelmRelease") {
       const chart = folder.component.chart;
       if (!chart) throw internal(`upstream-helm folder ${folder.dir} has no chart`);
-      const names = dependsOn.map((d) => chartRelease.get(d.component.name)).filter((n): n is string => n !== undefined);
-      r.helmDependsOn = [...new Set(names)];
+      for (const d of dependsOn) {
+        const name = chartRelease.get(d.component.name);
+        if (name !== undefined && !r.helmDependsOn.includes(name)) r.helmDependsOn.push(name);
+      }
       if (!chart.oci) r.helmRepository = helmRepositories.get(helmRepositoryUrl(chart));
     }
     return r;

@@ -1,6 +1,6 @@
 /** README.md of a Helm bundle (the ordered steps) and of each of its folders. */
 import type { BundleFolder, BundlePlan } from "../../bundle-plan.ts";
-import { codeBlock, constraintLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { codeBlock, constraintLines, dynamicRows, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { installCommand } from "./install-script.ts";
 
 /** Wait arguments deploy.sh gives a chart by default (README examples). */
@@ -18,9 +18,7 @@ const chartText = (f: BundleFolder) => {
 const code = (lines: readonly string[]) => codeBlock("bash", lines);
 
 function dynamicLines(plan: BundlePlan): string[] {
-  const rows = plan.folders
-    .filter((f) => f.component.dynamic.length > 0)
-    .map((f) => `- \`${f.dir}/cluster-values.yaml\`: ${f.component.dynamic.map((d) => `\`${d.path.join(".")}\``).join(", ")}`);
+  const rows = dynamicRows(plan.folders, (f) => f, (f) => f.dir, "cluster-values.yaml");
   if (rows.length === 0) return [];
   return [
     "### Cluster-specific values",

@@ -1,13 +1,11 @@
 /** README.md of a helmfile bundle: what is in it, the releases and their order, and the helmfile steps. */
 import type { BundlePlan } from "../../bundle-plan.ts";
-import { cell, codeBlock, constraintLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { cell, codeBlock, constraintLines, dynamicRows, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { RELEASE_TIMEOUT_SECONDS } from "../../release-timing.ts";
 import type { HelmfileDocument } from "./schema.ts";
 
 function dynamicLines(plan: BundlePlan): string[] {
-  const rows = plan.folders
-    .filter((f) => f.component.dynamic.length > 0)
-    .map((f) => `- \`${f.dir}/cluster-values.yaml\`: ${f.component.dynamic.map((d) => `\`${d.path.join(".")}\``).join(", ")}`);
+  const rows = dynamicRows(plan.folders, (f) => f, (f) => f.dir, "cluster-values.yaml");
   if (rows.length === 0) return [];
   return [
     "### Cluster-specific values",
@@ -27,7 +25,13 @@ export function helmfileReadme(plan: BundlePlan, doc: HelmfileDocument): string 
     const chart = f.kind === "local-helm" ? `local chart \`./${f.dir}\`` : `\`${r?.chart ?? ""}\``;
     return `| \`${f.dir}\` | ${f.release} | ${f.namespace} | ${chart} | ${cell(r?.version ?? "-")} | ${(r?.needs ?? []).join(", ") || "-"} |`;
   });
-  const asyncReleases = doc.releases.filter((r) => r.wait === false).map((r) => r.name);
+  const asyncReleases: string[] = [];
+  let longest = 0;
+  for (const r of doc.releases) {
+    if (r.wait !== false) continue;
+    asyncReleases.push(r.name);
+    longest = Math.max(longest, r.timeout ?? RELEASE_TIMEOUT_SECONDS);
+  }
   const lines = [
     "# AICR deployment bundle",
     "",
@@ -65,7 +69,6 @@ export function helmfileReadme(plan: BundlePlan, doc: HelmfileDocument): string 
     `Each release is waited for (up to ${RELEASE_TIMEOUT_SECONDS / 60} minutes) and its namespace is created when missing.`,
   ];
   if (asyncReleases.length > 0) {
-    const longest = Math.max(...doc.releases.filter((r) => r.wait === false).map((r) => r.timeout ?? RELEASE_TIMEOUT_SECONDS));
     lines.push(
       `Not waited for (their operators reconcile custom resources asynchronously; timeout ${longest / 60} minutes): ${asyncReleases.join(", ")}.`,
     );
