@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     const defs: ArgsDef = { ...globalArgs, ...(await argsOf(resolved.cmd)) };
     const { args, given } = parseArgv(resolved.argv, defs, resolved.path);
     const positionals: [string, ArgsDef[string]][] = [];
-    for (const name in defs) if ((defs[name] as ArgsDef[string]).type === "positional") positionals.push([name, defs[name] as ArgsDef[string]]);
+    for (const [name, d] of Object.entries(defs)) if (d.type === "positional") positionals.push([name, d]);
     if (args._.length > positionals.length) throw new UsageError(`unexpected argument "${args._[positionals.length]}"`, resolved.path);
     for (let i = 0; i < positionals.length; i++) {
       const [name, d] = positionals[i] as [string, (typeof positionals)[number][1]];
