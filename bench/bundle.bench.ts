@@ -36,12 +36,15 @@ function creationCost(dir: string): number {
 export async function benchBundle(runs = 20): Promise<void> {
   if (!(await Bun.file(aicr).exists())) throw new Error("dist/aicr is missing: run `bun run build` first");
   const dir = mkdtempSync(join(Bun.env["AICR_BENCH_DIR"] || tmpdir(), "aicr-bundle-bench-"));
+  // The hello-world stays on the temp directory's file system whatever AICR_BENCH_DIR says, as dist/aicr
+  // does: only where the bundles go may change between runs (a binary run from tmpfs starts slower).
+  const helloDir = mkdtempSync(join(tmpdir(), "aicr-bundle-bench-hello-"));
   try {
     const recipe = join(dir, "recipe.yaml");
     const args = ["recipe", "--service", "eks", "--accelerator", "gb200", "--os", "ubuntu", "--intent", "inference", "--platform", "dynamo", "-o", recipe];
     const r = Bun.spawnSync({ cmd: [aicr, ...args], stdout: "ignore", stderr: "ignore" });
     if (r.exitCode !== 0) throw new Error("cannot write the benchmark recipe");
-    const hello = await buildHelloWorld(dir);
+    const hello = await buildHelloWorld(helloDir);
     const bundle = (d: string, out: string, extra: string[] = []) => [aicr, "bundle", "-r", recipe, "-o", out, "--deployer", d, "--repo", "https://git.example.com/gpu.git", ...extra];
     const cmdFor = (s: (typeof situations)[number], d: string, run: number): string[] => {
       if (s === "new dir") return bundle(d, join(dir, "fresh", `${d}-${run}`));
@@ -71,5 +74,6 @@ export async function benchBundle(runs = 20): Promise<void> {
     console.log(`  creating a file or folder in ${dir}: ${inode.toFixed(0)} µs each (a helm bundle creates about 130)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(helloDir, { recursive: true, force: true });
   }
 }
