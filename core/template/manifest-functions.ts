@@ -10,10 +10,14 @@ import { toYaml } from "./helm.ts";
 /** A newline, then every non-empty line of `s` prefixed by `n` spaces. */
 export function manifestNindent(n: number, s: string): string {
   const pad = " ".repeat(Math.max(0, n));
-  return `\n${s
-    .split("\n")
-    .map((line) => (line === "" ? line : pad + line))
-    .join("\n")}`;
+  let out = "";
+  for (let start = 0; ; ) {
+    const end = s.indexOf("\n", start);
+    const line = end < 0 ? s.slice(start) : s.slice(start, end);
+    out += line === "" ? "\n" : `\n${pad}${line}`;
+    if (end < 0) return out;
+    start = end + 1;
+  }
 }
 
 export const manifestFunctions: Readonly<Record<string, FunctionDef>> = {

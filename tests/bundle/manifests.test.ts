@@ -57,6 +57,12 @@ describe("local chart templates", () => {
     expect(renderTemplate(escaped, {}, "helm-pass", { base: "manifest" })).toBe(rendered);
   });
 
+  test("nindent starts a new line and indents every line but the empty ones (upstream's manifest nindent)", () => {
+    const text = '{{ nindent 4 "a: 1\\n\\nb:\\n  c: 2\\n" }}';
+    expect(renderTemplate(text, {}, "nindent", { base: "manifest" })).toBe("\n    a: 1\n\n    b:\n      c: 2\n");
+    expect(renderTemplate('{{ nindent 2 "" }}|{{ nindent 0 "x" }}', {}, "nindent", { base: "manifest" })).toBe("\n|\nx");
+  });
+
   test(".Chart.Version drops a leading v and defaults to 0.1.0", () => {
     expect(chartVersionOf("v25.10.1")).toBe("25.10.1");
     expect(chartVersionOf("2.1.0")).toBe("2.1.0");
