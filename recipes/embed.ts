@@ -62,14 +62,20 @@ export function embeddedCatalogue(part: "recipes" | "data" | "order"): string {
 
 /**
  * Macro entry point: path -> text of the component files that are manifests (`manifests: true`) or the
- * other ones (values files, whose parsed form is embedded already), parsed only when needed.
+ * other ones (values files, whose parsed form is embedded already). Manifests come as an object literal:
+ * a bundle reads a few of them, and string constants cost less than parsing their JSON.
  */
-export function embeddedTexts(manifests: boolean): string {
+export function embeddedTexts(manifests: boolean): Record<string, string> {
   const texts: Record<string, string> = {};
   for (const f of catalogueFiles(import.meta.dir)) {
     if (f.path.includes("components/") && f.path.includes("/manifests/") === manifests) texts[f.path] = f.text;
   }
-  return JSON.stringify(texts);
+  return texts;
+}
+
+/** Macro entry point: `embeddedTexts` as JSON text, parsed only when a command needs one of them. */
+export function embeddedTextsJson(manifests: boolean): string {
+  return JSON.stringify(embeddedTexts(manifests));
 }
 
 /** Macro entry point: name -> text of every example template under templates/ (`builtin:NAME` sources). */

@@ -1,5 +1,5 @@
 /** The catalogue compiled into the program (decoded at build time by recipes/embed.ts). */
-import { embeddedCatalogue, embeddedTexts } from "../../recipes/embed.ts" with { type: "macro" };
+import { embeddedCatalogue, embeddedTexts, embeddedTextsJson } from "../../recipes/embed.ts" with { type: "macro" };
 import type { CatalogueEntry } from "./entry.ts";
 import { dataParts, recipeParts, storeWithLazyRecipes, type Store } from "./store.ts";
 
@@ -9,14 +9,13 @@ const orderJson = embeddedCatalogue("order");
 let recipeEntries: CatalogueEntry[] | undefined;
 /** Base, overlays and mixins: parsed on first use. */
 const recipeSide = () => (recipeEntries ??= JSON.parse(recipesJson) as CatalogueEntry[]);
-const manifestTextsJson = embeddedTexts(true);
-const otherTextsJson = embeddedTexts(false);
-let manifestTexts: Record<string, string> | undefined;
+const manifestTexts: Record<string, string> = embeddedTexts(true);
+const otherTextsJson = embeddedTextsJson(false);
 let otherTexts: Record<string, string> | undefined;
 
 /** Text of an embedded component file (a manifest or values file); undefined when there is none. */
 export function embeddedText(path: string): string | undefined {
-  if (path.includes("/manifests/")) return (manifestTexts ??= JSON.parse(manifestTextsJson) as Record<string, string>)[path];
+  if (path.includes("/manifests/")) return Object.hasOwn(manifestTexts, path) ? manifestTexts[path] : undefined;
   return (otherTexts ??= JSON.parse(otherTextsJson) as Record<string, string>)[path];
 }
 
