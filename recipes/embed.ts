@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { PreparedManifest } from "../core/bundle/prepared-manifests.ts";
 import { stripSyncHooks } from "../core/bundle/hook-annotations.ts";
+import { templateWithoutSyncHooks } from "../core/bundle/template-hooks.ts";
 import { decodeEntries, type CatalogueEntry } from "../core/catalogue/entry.ts";
 import { compileManifestTemplate } from "../core/bundle/manifest-template.ts";
 import type { CompiledTemplate } from "../core/template/engine.ts";
@@ -100,10 +101,16 @@ export function embeddedManifestWork(): Record<string, string> {
     if (!/^components\/[^/]+\/manifests\//.test(f.path)) continue;
     try {
       if (f.text.includes("{{")) {
-        // The text itself is not stored again: the program has it (prepared-manifests.ts puts it back).
-        const template: CompiledTemplate = { ...compileManifestTemplate(f.text, f.path), text: "" };
+        // The template without its install/upgrade hooks when taking them out before rendering gives the
+        // same result (core/bundle/template-hooks.ts), text included; otherwise the template itself, its
+        // text left out (the program has it: prepared-manifests.ts puts it back).
+        const hookFreeText = templateWithoutSyncHooks(f.text);
+        const work: PreparedManifest =
+          hookFreeText !== undefined
+            ? { hookFree: compileManifestTemplate(hookFreeText, f.path) }
+            : { template: { ...compileManifestTemplate(f.text, f.path), text: "" } satisfies CompiledTemplate };
         // Only trees that survive JSON unchanged (a bigint constant would not).
-        if (Bun.deepEquals(JSON.parse(JSON.stringify(template)), template)) out[f.path] = JSON.stringify({ template } satisfies PreparedManifest);
+        if (Bun.deepEquals(JSON.parse(JSON.stringify(work)), work)) out[f.path] = JSON.stringify(work);
       } else {
         const s = stripSyncHooks(f.text, f.path);
         const work: PreparedManifest = { stripped: s.text === f.text ? { same: true, hasObjects: s.hasObjects } : s };

@@ -12,8 +12,8 @@ const yamlLib = (): typeof import("yaml") => require("yaml") as typeof import("y
 const isMap = (n: unknown): n is YAMLMap => yamlLib().isMap(n);
 const isScalar = (n: unknown) => yamlLib().isScalar(n);
 
-const HOOK = "helm.sh/hook";
-const HOOK_COMPANIONS = ["helm.sh/hook-weight", "helm.sh/hook-delete-policy"];
+export const HOOK = "helm.sh/hook";
+export const HOOK_COMPANIONS = ["helm.sh/hook-weight", "helm.sh/hook-delete-policy"];
 /** Hook phases that folder ordering replaces. */
 export const syncHookPhases = new Set(["pre-install", "post-install", "pre-upgrade", "post-upgrade"]);
 
@@ -133,7 +133,7 @@ const keyLines: Record<string, RegExp> = {
   "helm.sh/hook-weight": /^(\s+)(["']?)helm\.sh\/hook-weight\2\s*:(.*)$/,
   "helm.sh/hook-delete-policy": /^(\s+)(["']?)helm\.sh\/hook-delete-policy\2\s*:(.*)$/,
 };
-const keyLine = (key: string): RegExp => keyLines[key] as RegExp;
+export const keyLine = (key: string): RegExp => keyLines[key] as RegExp;
 
 /** Edit one document's text by lines; the caller verifies the result. */
 function editDocumentLines(text: string, want: Obj | null, keptHook: string | undefined): string | undefined {

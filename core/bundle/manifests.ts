@@ -64,11 +64,21 @@ export function renderManifests(store: Store, component: PlannedComponent, value
     const prepared = preparedManifest(source, file.text);
     let stripped = prepared && preparedStripped(prepared, file.text);
     if (!stripped) {
-      let rendered: string;
-      try {
-        rendered = render(file.text, data, source, prepared?.template);
-      } catch (err) {
-        throw new AicrError(ErrorCode.InvalidRequest, `failed to render manifest ${source} of component "${component.name}"`, { cause: err });
+      let rendered: string | undefined;
+      const hookFree = prepared?.hookFree;
+      if (hookFree) {
+        try {
+          rendered = render(hookFree.text, data, source, hookFree);
+        } catch {
+          // Reported below by the template as written (parsed now), whose positions the message names.
+        }
+      }
+      if (rendered === undefined) {
+        try {
+          rendered = render(file.text, data, source, prepared?.template);
+        } catch (err) {
+          throw new AicrError(ErrorCode.InvalidRequest, `failed to render manifest ${source} of component "${component.name}"`, { cause: err });
+        }
       }
       stripped = stripSyncHooks(rendered, source);
     }

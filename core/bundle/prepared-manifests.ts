@@ -12,6 +12,12 @@ import type { StrippedManifest } from "./hook-annotations.ts";
 export interface PreparedManifest {
   /** A templated manifest, parsed (name: its catalogue path; functions: the manifest set; text left out of the embedded JSON). */
   template?: CompiledTemplate;
+  /**
+   * Instead of `template`: the template with its install/upgrade hook annotations taken out
+   * (core/bundle/template-hooks.ts), parsed, text included. Rendering it gives the stripped result
+   * without the stripping's edits; an error is reported by parsing the template as written.
+   */
+  hookFree?: CompiledTemplate;
   /** A static manifest after stripSyncHooks; `same` when that left the text as it was. */
   stripped?: StrippedManifest | { same: true; hasObjects: boolean };
 }

@@ -4,7 +4,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import { stripSyncHooks } from "../../core/bundle/hook-annotations.ts";
+import { manifestTemplate } from "../../core/bundle/manifest-template.ts";
+import { renderManifests, templateData } from "../../core/bundle/manifests.ts";
+import type { PlannedComponent } from "../../core/bundle/plan.ts";
 import { preparedManifest, preparedStripped } from "../../core/bundle/prepared-manifests.ts";
+import type { Values } from "../../core/bundle/value-path.ts";
 import { embeddedStore } from "../../core/catalogue/embedded.ts";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "../../core/template/index.ts";
 
@@ -16,6 +20,19 @@ function dataFor(path: string): Record<string, unknown> {
   const component = path.split("/")[1] as string;
   const values = (store.files.get(`components/${component}/values.yaml`)?.values ?? {}) as Record<string, unknown>;
   return { Values: { [component]: values }, Release: { Name: component, Namespace: "ns", Service: "Helm" }, Chart: { Name: component, Version: "1.0.0" } };
+}
+
+/** Data a manifest template may see: the catalogue values, none at all, and scheduling values filled in. */
+function dataVariants(path: string): Record<string, unknown>[] {
+  const base = dataFor(path);
+  const component = path.split("/")[1] as string;
+  const values = (base["Values"] as Record<string, Record<string, unknown>>)[component] ?? {};
+  const scheduling = { nodeSelector: { role: "system" }, tolerations: [{ key: "dedicated", operator: "Exists" }] };
+  return [
+    base,
+    { Values: {}, Release: { Namespace: "ns" }, Chart: { Version: "0.1.0" } },
+    { ...base, Values: { [component]: { ...values, ...scheduling, enabled: true, acceleratedTolerations: scheduling.tolerations, acceleratedNodeSelector: scheduling.nodeSelector } } },
+  ];
 }
 
 describe("prepared manifests", () => {
@@ -32,14 +49,39 @@ describe("prepared manifests", () => {
         expect(preparedStripped(work ?? {}, m.text)).toEqual(stripSyncHooks(m.text, m.path));
         return;
       }
+      const hookFree = work?.hookFree;
       const compiled = work?.template as CompiledTemplate;
-      expect(compiled.name).toBe(m.path);
-      for (const data of [dataFor(m.path), { Values: {}, Release: { Namespace: "ns" }, Chart: { Version: "0.1.0" } }]) {
+      expect((hookFree ?? compiled).name).toBe(m.path);
+      for (const data of dataVariants(m.path)) {
         const parsed = renderTemplate(m.text, data, m.path, { base: "manifest" });
-        expect(renderTemplate(m.text, data, m.path, { base: "manifest", compiled })).toBe(parsed);
+        // The hook-free template renders what stripping the rendered template gives.
+        if (hookFree) expect(renderTemplate(hookFree.text, data, m.path, { base: "manifest", compiled: hookFree })).toBe(stripSyncHooks(parsed, m.path).text);
+        else expect(renderTemplate(m.text, data, m.path, { base: "manifest", compiled })).toBe(parsed);
       }
     });
   }
+
+  test("a render error of a manifest prepared without its hooks names the line of the manifest as written", () => {
+    const path = "components/kgateway/manifests/inference-gateway.yaml";
+    const m = manifests.find((x) => x.path === path) as (typeof manifests)[number];
+    expect(preparedManifest(m.path, m.text)?.hookFree).toBeDefined();
+    const component = { name: "kgateway", namespace: "ns", manifestFiles: [path], ref: { version: "1.0.0" } } as unknown as PlannedComponent;
+    const notAMap = "not a map" as unknown as Values;
+    let cause = "";
+    try {
+      renderManifests(store, component, notAMap, manifestTemplate);
+    } catch (err) {
+      cause = ((err as Error).cause as Error).message;
+    }
+    expect(cause).toContain(`template: ${path}:20:`);
+    expect(() => renderTemplate(m.text, templateData(component, notAMap), path, { base: "manifest" })).toThrow(cause);
+  });
+
+  test("the templated manifests with install/upgrade hooks were prepared without them", () => {
+    const withHooks = manifests.filter((m) => m.text.includes("{{") && /helm\.sh\/hook: *(pre|post)-(install|upgrade)/.test(m.text));
+    expect(withHooks.length).toBeGreaterThanOrEqual(2);
+    for (const m of withHooks) expect(preparedManifest(m.path, m.text)?.hookFree, m.path).toBeDefined();
+  });
 
   test("a manifest whose text differs (another catalogue, --data) has nothing prepared", () => {
     const m = manifests[0];
