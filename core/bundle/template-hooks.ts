@@ -84,11 +84,13 @@ export function templateWithoutSyncHooks(text: string): string | undefined {
       else others++;
     }
     drop.add(h);
-    // Each value dropped must be on its own line: a deeper line after it would continue it.
+    // Each value dropped must be on its own line: a deeper line after it (blank lines between or not)
+    // would continue it.
     for (const d of drop) {
       if (d <= a || d >= end) continue;
-      const next = lines[d + 1];
-      if (next !== undefined && !isBlank(next) && !drop.has(d + 1) && indentOf(next) > indent) return undefined;
+      let next = d + 1;
+      while (next < end && isBlank(lines[next] as string)) next++;
+      if (next < end && !drop.has(next) && indentOf(lines[next] as string) > indent) return undefined;
     }
     if (others === 0) drop.add(a);
   }

@@ -53,6 +53,7 @@ describe("hook annotations taken out of a template", () => {
     const podTemplate = "apiVersion: v1\nkind: Pod\nspec:\n  template:\n    metadata:\n      annotations:\n        helm.sh/hook: post-install\n";
     expect(templateWithoutSyncHooks(`{{- /* c */}}\n${podTemplate}`)).toBeUndefined();
     expect(templateWithoutSyncHooks(doc("    helm.sh/hook: post-install,\n      post-upgrade\n"))).toBeUndefined();
+    expect(templateWithoutSyncHooks(doc("    helm.sh/hook: post-install,\n\n      post-upgrade\n"))).toBeUndefined();
     expect(templateWithoutSyncHooks(doc('    helm.sh/hook: "post-install\n'))).toBeUndefined();
   });
 });
