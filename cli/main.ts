@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const [name, d] of Object.entries(defs)) if (d.type === "positional") positionals.push([name, d]);
     if (args._.length > positionals.length) throw new UsageError(`unexpected argument "${args._[positionals.length]}"`, resolved.path);
     for (let i = 0; i < positionals.length; i++) {
-      const [name, d] = positionals[i] as [string, (typeof positionals)[number][1]];
+      const [name, d] = positionals[i] as [string, ArgsDef[string]];
       const v = args._[i];
       if (v !== undefined) args[name] = v;
       else if (d.default !== undefined) args[name] = d.default as string;

@@ -538,7 +538,7 @@ function writeMap(map: Record<string, unknown>, keys: string[], indent: number, 
       text += `${lead}? ${stringScalar(k)}\n${p}:${writeAfter(v, childIndent, false, cmp)}`;
       continue;
     }
-    const kt = k.length <= MAX_CACHED_LENGTH ? (scalarTexts.get(k) ?? cachedScalar(k)) : stringScalar(k);
+    const kt = scalarTexts.get(k) ?? cachedScalar(k);
     text += `${lead}${kt}:${writeAfter(v, childIndent, false, cmp)}`;
   }
   return text;

@@ -40,7 +40,7 @@ function conditionsHold(conditions: Record<string, string[]> | undefined, criter
     if (!(conditionKeys as readonly string[]).includes(key)) continue;
     const r = String(criteria[key as (typeof conditionKeys)[number]] ?? "");
     if (r === "" || r === "any") continue;
-    if (r === "" || r === "any" || !allowed.includes(r)) return false;
+    if (!allowed.includes(r)) return false;
   }
   return true;
 }

@@ -1,7 +1,8 @@
 /** README.md of an argocd-helm bundle: publishing the chart, installing it, the install-time values. */
 import type { BundlePlan } from "../../bundle-plan.ts";
 import { syncWave } from "../argocd/application.ts";
-import { applicationsTable, code, environmentLines, notesLines } from "../argocd/readme.ts";
+import { codeBlock as code, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { applicationsTable } from "../argocd/readme.ts";
 import { BUNDLE_CHART_NAME, bundleChartVersion } from "./chart.ts";
 import { PARENT_APPLICATION } from "./templates.ts";
 import { overrideKeyOf, staticValuesPath } from "./values.ts";
@@ -29,10 +30,7 @@ export function bundleReadme(plan: BundlePlan): string {
   const lines: string[] = [
     "# AICR deployment bundle as an Argo CD Helm chart",
     "",
-    `Recipe Version: ${plan.recipe.metadata.version ?? ""}`,
-    `Bundler Version: ${plan.version}`,
-    "Deployer: argocd-helm",
-    "",
+    ...versionLines(plan, "argocd-helm"),
     `This directory is the Helm chart \`${BUNDLE_CHART_NAME}\` (version ${version}). Installed, it creates the`,
     `Argo CD Application \`${PARENT_APPLICATION}\`, which makes Argo CD render the same chart again from where it`,
     "is published and create one child Application per numbered folder, synced in wave order (wave 0 first).",

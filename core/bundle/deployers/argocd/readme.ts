@@ -1,29 +1,10 @@
 /** README.md of an Argo CD bundle, and the parts of it the argocd-helm README shares. */
-import { criteriaFields, type CriteriaField } from "../../../recipe/criteria.ts";
 import type { BundleFolder, BundlePlan } from "../../bundle-plan.ts";
+import { codeBlock as code, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import type { BundleSource } from "./application.ts";
 import { syncWave, upstreamChartSource } from "./application.ts";
 import { APP_OF_APPS_FILE, PARENT_APPLICATION } from "./app-of-apps.ts";
 import { PLACEHOLDER_REPO_URL } from "./repository.ts";
-
-const criteriaLabels: Record<CriteriaField, string> = {
-  service: "Service",
-  accelerator: "Accelerator",
-  intent: "Intent",
-  os: "OS",
-  platform: "Platform",
-};
-
-export const code = (lang: string, lines: readonly string[]): string[] => [`\`\`\`${lang}`, ...lines, "```"];
-
-/** The "Configuration" section: the recipe's target environment. */
-export function environmentLines(plan: BundlePlan): string[] {
-  const c = plan.recipe.criteria;
-  const env: string[] = [];
-  for (const f of criteriaFields) if (c[f] !== "" && c[f] !== "any") env.push(`- **${criteriaLabels[f]}**: ${c[f]}`);
-  if (c.nodes > 0) env.push(`- **Nodes**: ${c.nodes}`);
-  return ["## Configuration", "", ...(env.length > 0 ? ["Target environment:", "", ...env] : ["Target environment: any"]), ""];
-}
 
 /** What a folder's Application deploys, for the tables. */
 export function sourceText(folder: BundleFolder): string {
@@ -50,20 +31,12 @@ export function applicationsTable(plan: BundlePlan): string[] {
   ];
 }
 
-export function notesLines(plan: BundlePlan): string[] {
-  return plan.notes.length > 0 ? ["## Notes", "", ...plan.notes.map((n) => `- ${n}`), ""] : [];
-}
-
 export function bundleReadme(plan: BundlePlan, bundle: BundleSource): string {
-  const r = plan.recipe;
   const placeholder = bundle.repoURL === PLACEHOLDER_REPO_URL;
   const lines: string[] = [
     "# AICR deployment bundle for Argo CD",
     "",
-    `Recipe Version: ${r.metadata.version ?? ""}`,
-    `Bundler Version: ${plan.version}`,
-    "Deployer: argocd",
-    "",
+    ...versionLines(plan, "argocd"),
     "Argo CD Applications for every component of one AICR recipe. Each numbered folder holds one",
     "`application.yaml`; `app-of-apps.yaml` creates them all, and Argo CD syncs them in wave order",
     "(wave 0 first). Upstream charts are fetched from their own repositories with the folder's",

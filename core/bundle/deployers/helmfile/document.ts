@@ -43,12 +43,12 @@ export function helmfileDocument(plan: BundlePlan): HelmfileDocument {
   for (const f of plan.folders) if (f.kind === "upstream-helm" && f.component.chart) charts.push(f.component.chart);
   const aliases = sourceNames(charts.map(repositoryUrl), FALLBACK_ALIAS);
   const repositories: HelmfileRepository[] = [];
+  const declared = new Set<string>();
   for (const c of charts) {
     const url = repositoryUrl(c);
     const name = aliases.get(url) as string;
-    let declared = false;
-    for (const r of repositories) if (r.name === name) declared = true;
-    if (declared) continue;
+    if (declared.has(name)) continue;
+    declared.add(name);
     repositories.push(c.oci ? { name, url, oci: true } : { name, url });
   }
   repositories.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
