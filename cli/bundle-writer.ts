@@ -27,10 +27,12 @@ export function checkOutputDir(output: string, defaultDir: string): OutputState 
   }
   let st;
   try {
-    st = statSync(dir);
+    // No exception for the usual absent directory: building one costs more than the check.
+    st = statSync(dir, { throwIfNoEntry: false });
   } catch {
     return "absent";
   }
+  if (st === undefined) return "absent";
   if (!st.isDirectory()) throw invalid(`output path ${dir} is a file, expected a directory`);
   const entries = readdirSync(dir);
   if (entries.length === 0) return "empty";
@@ -125,10 +127,27 @@ class PriorBundle {
 /** The directory a symlinked output path points at (the link stays; its target is replaced). */
 function followSymlink(path: string): string {
   try {
-    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+    return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ? realpathSync(path) : path;
   } catch {
     return path;
   }
+}
+
+/**
+ * Create the temporary directory: its parent is made when missing, and a leftover of an interrupted run
+ * with the same process id is removed first (both rare, so only tried when the first attempt fails).
+ */
+function makeTempDir(tmp: string): void {
+  try {
+    mkdirSync(tmp, { mode: 0o755 });
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") mkdirSync(parentPath(tmp), { recursive: true });
+    else if (code === "EEXIST") rmSync(tmp, { recursive: true, force: true });
+    else throw err;
+  }
+  mkdirSync(tmp, { mode: 0o755 });
 }
 
 /** Create a directory of the new tree (parents first), each once. */
@@ -163,9 +182,7 @@ export function writeTreeAtomic(output: string, tree: FileTree, defaultDir: stri
   const carried: string[] = [];
   let reused = 0;
   try {
-    mkdirSync(parent, { recursive: true });
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { mode: 0o755 });
+    makeTempDir(tmp);
     const made = new Set<string>([tmp]);
     const umask = process.umask();
     for (const [path, f] of tree) {

@@ -4,7 +4,7 @@
  * ever shares a file with it.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeTreeAtomic } from "../../cli/bundle-writer.ts";
 import type { FileTree } from "../../core/bundle/file-tree.ts";
@@ -146,5 +146,22 @@ describe("writing a bundle", () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expectTreeOnDisk(target, tree);
     expect(writeTreeAtomic(link, tree, "./bundle").upToDate).toBe(true);
+  });
+
+  test("an output path under folders that do not exist yet: they are created", () => {
+    const dir = join(outDir(), "clusters", "gb200");
+    writeTreeAtomic(dir, tree, "./bundle");
+    expectTreeOnDisk(dir, tree);
+    expect(readdirSync(join(dir, "..")).filter((d) => d.includes("aicr-tmp"))).toEqual([]);
+  });
+
+  test("a temporary folder left by an interrupted run with the same process id is replaced, not merged", () => {
+    const dir = outDir();
+    const leftover = join(root, `.${dir.slice(dir.lastIndexOf("/") + 1)}.aicr-tmp-${process.pid}`);
+    mkdirSync(join(leftover, "stale"), { recursive: true });
+    writeFileSync(join(leftover, "stale", "values.yaml"), "half-written\n");
+    writeTreeAtomic(dir, tree, "./bundle");
+    expectTreeOnDisk(dir, tree);
+    expect(readdirSync(root).filter((d) => d.includes("aicr-tmp"))).toEqual([]);
   });
 });
