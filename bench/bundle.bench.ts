@@ -27,7 +27,11 @@ const distAicr = join(root, "dist", "aicr");
 const deployers = ["helm", "helmfile", "flux", "argocd", "argocd-helm"] as const;
 const situations = ["new dir", "changed", "same"] as const;
 
-/** Median time (µs) to create one folder holding five empty files, in `dir` (what a bundle's folders cost the disk). */
+/**
+ * Median time (µs) to create one folder holding five empty files, in `dir` (what a bundle's folders cost
+ * the disk). The probe's files stay until the benchmark's folder is removed: deleting them would slow
+ * the creations that follow.
+ */
 function creationCost(dir: string, name: string): number {
   const probe = join(dir, name);
   mkdirSync(probe);
@@ -39,7 +43,6 @@ function creationCost(dir: string, name: string): number {
     for (let f = 0; f < 5; f++) closeSync(openSync(join(d, `f${f}`), "wx"));
     per.push((Bun.nanoseconds() - t0) / 1e3 / 6);
   }
-  rmSync(probe, { recursive: true, force: true });
   return median(per);
 }
 
