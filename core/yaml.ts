@@ -517,7 +517,8 @@ function writeAfter(v: unknown, indent: number, inItem: boolean, cmp: Comparator
   }
   const keys = Object.keys(v);
   if (keys.length === 0) return " {}\n";
-  return inItem ? ` ${writeMap(v as Record<string, unknown>, keys, indent, true, cmp)}` : `\n${writeMap(v as Record<string, unknown>, keys, indent, false, cmp)}`;
+  const body = writeMap(v as Record<string, unknown>, keys, indent, inItem, cmp);
+  return inItem ? ` ${body}` : `\n${body}`;
 }
 
 /** A map's entries, its `keys` (reordered here when `cmp` says), the first on the current line when `firstInline`. */

@@ -39,10 +39,17 @@ export function notesLines(plan: BundlePlan): string[] {
 }
 
 /**
- * One README line per item whose folder has dynamic values: `- \`<dir>/<file>\`: \`path\`, …`, where
- * `file` is the file in the item's directory that holds them.
+ * The "Cluster-specific values" section: `intro`, then one line per item whose folder has dynamic
+ * values, `- \`<dir>/<file>\`: \`path\`, …`, where `file` is the file in the item's directory that holds
+ * them. Empty when no folder has any.
  */
-export function dynamicRows<T>(items: readonly T[], folderOf: (item: T) => BundleFolder, dirOf: (item: T) => string, file: string): string[] {
+export function dynamicValuesLines<T>(
+  items: readonly T[],
+  folderOf: (item: T) => BundleFolder,
+  dirOf: (item: T) => string,
+  file: string,
+  intro: readonly string[],
+): string[] {
   const rows: string[] = [];
   for (const item of items) {
     const dynamic = folderOf(item).component.dynamic;
@@ -51,7 +58,7 @@ export function dynamicRows<T>(items: readonly T[], folderOf: (item: T) => Bundl
     for (const d of dynamic) paths += `${paths === "" ? "" : ", "}\`${d.path.join(".")}\``;
     rows.push(`- \`${dirOf(item)}/${file}\`: ${paths}`);
   }
-  return rows;
+  return rows.length === 0 ? [] : ["### Cluster-specific values", "", ...intro, "", ...rows, ""];
 }
 
 export const codeBlock = (lang: string, lines: readonly string[]): string[] => [`\`\`\`${lang}`, ...lines, "```"];

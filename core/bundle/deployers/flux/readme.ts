@@ -1,7 +1,7 @@
 /** README.md of a Flux bundle: layout, releases and their dependencies, and how to hand it to Flux. */
 import { stringifyYaml } from "../../../yaml.ts";
 import type { BundlePlan } from "../../bundle-plan.ts";
-import { cell, codeBlock, constraintLines, dynamicRows, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { cell, codeBlock, constraintLines, dynamicValuesLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { ASYNC_COMPONENTS } from "../../release-timing.ts";
 import { FLUX_NAMESPACE, KUSTOMIZATION_API } from "./objects.ts";
 import { ENTRY_KUSTOMIZATION, entryCommand, helmChartVersion, type FluxPlan, type FluxRelease } from "./releases.ts";
@@ -21,18 +21,11 @@ const versionText = (r: FluxRelease): string => {
 function dynamicLines(fp: FluxPlan): string[] {
   const helmReleases: FluxRelease[] = [];
   for (const r of fp.releases) if (r.kind === "HelmRelease") helmReleases.push(r);
-  const rows = dynamicRows(helmReleases, (r) => r.folder, (r) => r.dir, "configmap-values.yaml");
-  if (rows.length === 0) return [];
-  return [
-    "### Cluster-specific values",
-    "",
+  return dynamicValuesLines(helmReleases, (r) => r.folder, (r) => r.dir, "configmap-values.yaml", [
     "These paths were declared dynamic when the bundle was built: they are not in the HelmRelease's inline",
     "`values`. Fill them in (the `values.yaml` key of each ConfigMap) for the target cluster before committing;",
     "the HelmRelease reads them through `valuesFrom`:",
-    "",
-    ...rows,
-    "",
-  ];
+  ]);
 }
 
 export function fluxReadme(plan: BundlePlan, fp: FluxPlan): string {

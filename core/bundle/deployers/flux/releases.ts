@@ -62,8 +62,7 @@ const namespaceKindLine = /^kind:[ \t]*["']?Namespace["']?[ \t]*$/m;
 export function declaresOwnNamespace(folder: BundleFolder): boolean {
   for (const t of folder.templates) {
     if (!namespaceKindLine.test(t.content)) continue;
-    const docs = (require("yaml") as typeof import("yaml")).parseAllDocuments(t.content);
-    for (const d of Array.isArray(docs) ? docs : [docs]) {
+    for (const d of (require("yaml") as typeof import("yaml")).parseAllDocuments(t.content)) {
       const o = d.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
       if (o?.kind === "Namespace" && o.metadata?.name === folder.namespace) return true;
     }

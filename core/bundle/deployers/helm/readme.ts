@@ -1,6 +1,6 @@
 /** README.md of a Helm bundle (the ordered steps) and of each of its folders. */
 import type { BundleFolder, BundlePlan } from "../../bundle-plan.ts";
-import { codeBlock, constraintLines, dynamicRows, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { codeBlock, constraintLines, dynamicValuesLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { installCommand } from "./install-script.ts";
 
 /** Wait arguments deploy.sh gives a chart by default (README examples). */
@@ -18,17 +18,10 @@ const chartText = (f: BundleFolder) => {
 const code = (lines: readonly string[]) => codeBlock("bash", lines);
 
 function dynamicLines(plan: BundlePlan): string[] {
-  const rows = dynamicRows(plan.folders, (f) => f, (f) => f.dir, "cluster-values.yaml");
-  if (rows.length === 0) return [];
-  return [
-    "### Cluster-specific values",
-    "",
+  return dynamicValuesLines(plan.folders, (f) => f, (f) => f.dir, "cluster-values.yaml", [
     "These values were declared dynamic when the bundle was built. Fill them in for the target cluster before deploying",
     "(they are not part of the bundle's defaults):",
-    "",
-    ...rows,
-    "",
-  ];
+  ]);
 }
 
 export function bundleReadme(plan: BundlePlan): string {

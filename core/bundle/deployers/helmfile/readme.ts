@@ -1,21 +1,14 @@
 /** README.md of a helmfile bundle: what is in it, the releases and their order, and the helmfile steps. */
 import type { BundlePlan } from "../../bundle-plan.ts";
-import { cell, codeBlock, constraintLines, dynamicRows, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
+import { cell, codeBlock, constraintLines, dynamicValuesLines, environmentLines, notesLines, versionLines } from "../../readme-sections.ts";
 import { RELEASE_TIMEOUT_SECONDS } from "../../release-timing.ts";
 import type { HelmfileDocument } from "./schema.ts";
 
 function dynamicLines(plan: BundlePlan): string[] {
-  const rows = dynamicRows(plan.folders, (f) => f, (f) => f.dir, "cluster-values.yaml");
-  if (rows.length === 0) return [];
-  return [
-    "### Cluster-specific values",
-    "",
+  return dynamicValuesLines(plan.folders, (f) => f, (f) => f.dir, "cluster-values.yaml", [
     "These paths were declared dynamic when the bundle was built: they are not in `values.yaml`. Fill them in",
     "for the target cluster before `helmfile apply` (helmfile passes these files after `values.yaml`):",
-    "",
-    ...rows,
-    "",
-  ];
+  ]);
 }
 
 export function helmfileReadme(plan: BundlePlan, doc: HelmfileDocument): string {
